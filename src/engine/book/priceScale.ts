@@ -1,0 +1,51 @@
+/**
+ * Converts between prices and integer ticks for one symbol's tick size.
+ *
+ * Why not `ticks * tickSize`: 617597 * 0.1 is 61759.700000000004. Dividing the integer tick count,
+ * scaled to the tick's decimal units, by a power of ten is a single correctly rounded operation, so
+ * the result is the very double that parsing "61759.7" gives.
+ */
+export class PriceScale {
+  readonly tickSize: number;
+  readonly decimals: number;
+  private readonly unitsPerTick: number;
+  private readonly pow10: number;
+
+  constructor(tickSize: number) {
+    if (!(tickSize > 0) || !Number.isFinite(tickSize)) {
+      throw new RangeError(`tick size must be a positive number, got ${tickSize}`);
+    }
+    this.decimals = decimalsOf(tickSize);
+    this.pow10 = 10 ** this.decimals;
+    this.unitsPerTick = Math.round(tickSize * this.pow10);
+    this.tickSize = this.unitsPerTick / this.pow10;
+  }
+
+  /** Nearest whole tick; exchange prices are exact multiples, so rounding only absorbs float noise. */
+  toTicks(price: number): number {
+    return Math.round((price * this.pow10) / this.unitsPerTick);
+  }
+
+  toPrice(ticks: number): number {
+    return (ticks * this.unitsPerTick) / this.pow10;
+  }
+
+  /** Formats a price with exactly the tick's decimals (e.g. 61659.7 → "61659.7" for tick 0.1). */
+  format(price: number): string {
+    return price.toFixed(this.decimals);
+  }
+
+  /** True when two prices fall on the same tick. */
+  samePrice(a: number, b: number): boolean {
+    return this.toTicks(a) === this.toTicks(b);
+  }
+}
+
+/** Number of decimals needed to write `value` exactly (up to 12), e.g. 0.1 → 1, 0.0005 → 4, 5 → 0. */
+export function decimalsOf(value: number): number {
+  for (let d = 0; d <= 12; d++) {
+    const scaled = value * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, scaled)) return d;
+  }
+  return 12;
+}

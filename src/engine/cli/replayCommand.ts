@@ -1,0 +1,83 @@
+import { readRecording, type RecordedFrame } from '../replay/recordingFile';
+import { runReplay } from '../replay/replaySession';
+import { inferTickSize, knownTickSize } from '../config/knownSymbols';
+import { symbolOfStream } from '../protocol/streams';
+import { flag, intOption, parseArgs, stringOption, UsageError } from './args';
+import { renderLadder } from './ladderText';
+import type { CliIo } from './io';
+
+export const REPLAY_USAGE =
+  'flowsight replay FILE [--symbol S] [--speed max|N] [--depth full|depth20] [--levels N] [--interval MS] [--tick-size T] [--json]';
+
+export async function replayCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, ['symbol', 'speed', 'depth', 'levels', 'interval', 'tick-size'], ['json']);
+  const file = args.positionals[0];
+  if (file === undefined || args.positionals.length > 1) throw new UsageError(`usage: ${REPLAY_USAGE}`);
+  const speedText = stringOption(args, 'speed') ?? 'max';
+  const speed = speedText === 'max' ? 'max' : Number(speedText);
+  if (speed !== 'max' && !(speed > 0 && Number.isFinite(speed))) throw new UsageError(`--speed must be 'max' or a positive number, got '${speedText}'`);
+  const depth = stringOption(args, 'depth') ?? 'full';
+  if (depth !== 'full' && depth !== 'depth20') throw new UsageError(`--depth must be 'full' or 'depth20', got '${depth}'`);
+  const levels = intOption(args, 'levels', 20, 1, 5000);
+  const intervalMs = intOption(args, 'interval', 1000, 10, 3_600_000);
+  const json = flag(args, 'json');
+
+  let recording: ReturnType<typeof readRecording>;
+  try {
+    recording = readRecording(file);
+  } catch (err) {
+    io.error(`cannot read recording ${file}: ${(err as Error).message}`);
+    return 2;
+  }
+  for (const bad of recording.badLines.slice(0, 5)) io.error(`${file}:${bad.line}: ${bad.reason} (line skipped)`);
+  if (recording.badLines.length > 5) io.error(`${file}: ${recording.badLines.length - 5} more unreadable lines skipped`);
+
+  const symbol = (stringOption(args, 'symbol') ?? symbolInRecording(recording.frames) ?? '').toUpperCase();
+  if (symbol === '') {
+    io.error(`${file}: no stream names found to tell the symbol; pass --symbol`);
+    return 2;
+  }
+  const tickSize = tickSizeFor(symbol, stringOption(args, 'tick-size'), recording.frames);
+
+  const summary = await runReplay({
+    frames: recording.frames,
+    symbol,
+    tickSize,
+    depthMode: depth,
+    speed,
+    levels,
+    intervalMs,
+    signal: io.signal,
+    onBook: (line) => {
+      if (json) io.out(JSON.stringify(line));
+      else io.out(`${io.isTty && speed !== 'max' ? '\x1b[H\x1b[2J' : ''}${renderLadder(line, tickSize, io.isTty)}\n`);
+    },
+  });
+  const malformed = summary.malformed + recording.badLines.length;
+  if (json) {
+    io.out(JSON.stringify({ ...summary, malformed }));
+  } else {
+    io.out(
+      `${summary.messages} messages in ${summary.elapsedMs.toFixed(1)} ms of processing (${summary.messagesPerSecond.toLocaleString('en-US')} msg/s); ` +
+        `gaps ${summary.gaps}, resyncs ${summary.resyncs}, malformed ${malformed}, snapshots ${summary.snapshotsApplied}/${summary.snapshotsRequested}`,
+    );
+  }
+  return 0;
+}
+
+function symbolInRecording(frames: readonly RecordedFrame[]): string | undefined {
+  for (let i = 0; i < Math.min(frames.length, 1000); i++) {
+    const match = /^\s*\{\s*"stream"\s*:\s*"([^"@]+)@/.exec(frames[i].text);
+    if (match) return symbolOfStream(match[1]);
+  }
+  return undefined;
+}
+
+function tickSizeFor(symbol: string, explicit: string | undefined, frames: readonly RecordedFrame[]): number {
+  if (explicit !== undefined) {
+    const tick = Number(explicit);
+    if (!(tick > 0 && Number.isFinite(tick))) throw new UsageError(`--tick-size must be a positive number, got '${explicit}'`);
+    return tick;
+  }
+  return knownTickSize(symbol) ?? inferTickSize(frames.slice(0, 500).map((f) => f.text)) ?? 0.00000001;
+}

@@ -1,0 +1,693 @@
+import type {
+  BookTickerEvent,
+  ControlReplyEvent,
+  DepthSnapshotEvent,
+  DepthUpdateEvent,
+  EngineEvent,
+  LiquidationEvent,
+  MalformedEvent,
+  TickPriceEvent,
+  TradeEvent,
+} from './events';
+import { parseDecimal } from './decimal';
+
+/**
+ * Decodes Binance futures frames (combined-stream envelopes, raw payloads, REST depth snapshots and
+ * control replies) into engine events.
+ *
+ * The hot frames (depth, bookTicker, trade) are decoded in one pass over the string: field values are
+ * remembered as offsets and numbers, prices are parsed in place, and depth levels go straight into a
+ * flat number array. `JSON.parse` would first build an object, an array per level and a string per
+ * price, all of which would be thrown away at once. Rare frames (snapshots, replies, liquidations) use
+ * `JSON.parse`, where its cost does not matter.
+ *
+ * `decode` never throws: anything that is not a well-formed frame of a known shape comes back as a
+ * `malformed` event carrying the reason.
+ */
+
+const enum Kind {
+  None = 0,
+  Str = 1,
+  Num = 2,
+  True = 3,
+  False = 4,
+  Null = 5,
+  Levels = 6,
+  Obj = 7,
+  Other = 8,
+}
+
+/** Slots for the fields of one JSON object; single-letter keys index by char code, others by table. */
+const LONG_KEYS = ['pu', 'ps', 'st', 'ap', 'stream', 'data', 'result', 'id', 'code', 'msg', 'lastUpdateId', 'bids', 'asks'];
+const LONG_KEY_BASE = 128;
+const SLOT_COUNT = LONG_KEY_BASE + LONG_KEYS.length;
+const LONG_KEY_ID = new Map(LONG_KEYS.map((k, i) => [k, LONG_KEY_BASE + i]));
+const K_PU = LONG_KEY_ID.get('pu')!;
+const K_STREAM = LONG_KEY_ID.get('stream')!;
+const K_DATA = LONG_KEY_ID.get('data')!;
+
+const c = (ch: string): number => ch.charCodeAt(0);
+const K_e = c('e');
+const K_E = c('E');
+const K_T = c('T');
+const K_s = c('s');
+const K_U = c('U');
+const K_u = c('u');
+const K_b = c('b');
+const K_a = c('a');
+const K_B = c('B');
+const K_A = c('A');
+const K_t = c('t');
+const K_p = c('p');
+const K_q = c('q');
+const K_m = c('m');
+const K_i = c('i');
+const K_r = c('r');
+const K_o = c('o');
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+const COLON = 58;
+const LBRACE = 123;
+const RBRACE = 125;
+const LBRACKET = 91;
+const RBRACKET = 93;
+
+class DecodeError extends Error {}
+
+class FieldSlots {
+  readonly kind = new Uint8Array(SLOT_COUNT);
+  readonly gen = new Uint32Array(SLOT_COUNT);
+  readonly start = new Int32Array(SLOT_COUNT);
+  readonly end = new Int32Array(SLOT_COUNT);
+  readonly num = new Float64Array(SLOT_COUNT);
+  readonly levels: Array<number[] | undefined> = new Array(SLOT_COUNT).fill(undefined);
+  generation = 1;
+
+  reset(): void {
+    this.generation++;
+    if (this.generation === 0xffffffff) {
+      this.gen.fill(0);
+      this.generation = 1;
+    }
+  }
+
+  has(id: number): boolean {
+    return this.gen[id] === this.generation;
+  }
+
+  kindOf(id: number): Kind {
+    return this.gen[id] === this.generation ? (this.kind[id] as Kind) : Kind.None;
+  }
+}
+
+export interface DecoderStats {
+  frames: number;
+  malformed: number;
+  byType: Record<string, number>;
+}
+
+export class FrameDecoder {
+  private text = '';
+  private pos = 0;
+  private readonly outer = new FieldSlots();
+  private readonly payload = new FieldSlots();
+  private readonly internCache: string[] = [];
+  /** Stream name of the last decoded envelope (undefined for raw payloads and REST answers). */
+  lastStream: string | undefined;
+  /** Symbol that REST snapshots without their own `s` field are attributed to. */
+  defaultSymbol: string;
+  private readonly stats: DecoderStats = { frames: 0, malformed: 0, byType: {} };
+
+  constructor(defaultSymbol = '') {
+    this.defaultSymbol = defaultSymbol;
+  }
+
+  getStats(): DecoderStats {
+    return { frames: this.stats.frames, malformed: this.stats.malformed, byType: { ...this.stats.byType } };
+  }
+
+  /** Decodes one frame; `time` stamps malformed events (ms). */
+  decode(text: string, time = 0): EngineEvent {
+    this.stats.frames++;
+    this.lastStream = undefined;
+    let event: EngineEvent;
+    try {
+      event = this.decodeUnsafe(text, time);
+    } catch (err) {
+      event = this.malformed(text, time, err instanceof DecodeError ? err.message : `decoder failure: ${String(err)}`);
+    }
+    if (event.type === 'malformed') this.stats.malformed++;
+    this.stats.byType[event.type] = (this.stats.byType[event.type] ?? 0) + 1;
+    return event;
+  }
+
+  private malformed(text: string, time: number, reason: string): MalformedEvent {
+    return {
+      type: 'malformed',
+      time,
+      stream: this.lastStream,
+      reason,
+      sample: text.length > 160 ? `${text.slice(0, 160)}…` : text,
+    };
+  }
+
+  private decodeUnsafe(text: string, time: number): EngineEvent {
+    this.text = text;
+    this.pos = 0;
+    this.skipWs();
+    if (this.pos >= text.length) throw new DecodeError('empty frame');
+    if (text.charCodeAt(this.pos) !== LBRACE) throw new DecodeError(`not a JSON object (starts with ${JSON.stringify(text.slice(0, 12))})`);
+    const firstKey = this.peekFirstKey();
+    if (firstKey === 'stream' || firstKey === 'data') return this.decodeEnvelope(time, text);
+    if (firstKey === 'e') {
+      this.parseObject(this.payload, false);
+      this.expectEnd();
+      return this.payloadEvent(time, text);
+    }
+    return this.decodeCold(text, time);
+  }
+
+  private decodeEnvelope(time: number, text: string): EngineEvent {
+    const outer = this.outer;
+    this.parseObject(outer, true);
+    this.expectEnd();
+    if (outer.kindOf(K_STREAM) !== Kind.Str) throw new DecodeError("envelope without a 'stream' string");
+    this.lastStream = this.intern(outer.start[K_STREAM], outer.end[K_STREAM]);
+    if (outer.kindOf(K_DATA) !== Kind.Obj) throw new DecodeError("envelope without a 'data' object");
+    return this.payloadEvent(time, text);
+  }
+
+  /** Builds the event from the payload slots, by the payload's `e`. */
+  private payloadEvent(time: number, text: string): EngineEvent {
+    const f = this.payload;
+    if (f.kindOf(K_e) !== Kind.Str) throw new DecodeError("payload without an event type 'e'");
+    const eStart = f.start[K_e];
+    const eLen = f.end[K_e] - eStart;
+    // Compare in place: the event type is one of a handful of known literals.
+    if (eLen === 11 && text.startsWith('depthUpdate', eStart)) return this.depthEvent();
+    if (eLen === 10 && text.startsWith('bookTicker', eStart)) return this.bookTickerEvent();
+    if (eLen === 5 && text.startsWith('trade', eStart)) return this.tradeEvent(false);
+    if (eLen === 8 && text.startsWith('aggTrade', eStart)) return this.tradeEvent(true);
+    if (eLen === 15 && text.startsWith('markPriceUpdate', eStart)) return this.markPriceEvent();
+    if (eLen === 10 && text.startsWith('forceOrder', eStart)) return this.forceOrderEvent();
+    return this.malformed(text, time, `unknown event type '${text.slice(eStart, f.end[K_e])}'`);
+  }
+
+  private depthEvent(): DepthUpdateEvent {
+    const f = this.payload;
+    const eventTime = this.reqInt(f, K_E, 'E', 'depthUpdate');
+    return {
+      type: 'depthUpdate',
+      symbol: this.reqSymbol(f, 'depthUpdate'),
+      eventTime,
+      transactionTime: f.kindOf(K_T) === Kind.None ? eventTime : this.reqInt(f, K_T, 'T', 'depthUpdate'),
+      firstUpdateId: this.reqInt(f, K_U, 'U', 'depthUpdate'),
+      finalUpdateId: this.reqInt(f, K_u, 'u', 'depthUpdate'),
+      prevFinalUpdateId: this.reqInt(f, K_PU, 'pu', 'depthUpdate'),
+      bids: this.reqLevels(f, K_b, 'b', 'depthUpdate'),
+      asks: this.reqLevels(f, K_a, 'a', 'depthUpdate'),
+    };
+  }
+
+  private bookTickerEvent(): BookTickerEvent {
+    const f = this.payload;
+    const what = 'bookTicker';
+    const eventTime = f.kindOf(K_E) === Kind.None ? 0 : this.reqInt(f, K_E, 'E', what);
+    const bidPrice = this.reqPrice(f, K_b, 'b', what);
+    const askPrice = this.reqPrice(f, K_a, 'a', what);
+    return {
+      type: 'bookTicker',
+      symbol: this.reqSymbol(f, what),
+      updateId: this.reqInt(f, K_u, 'u', what),
+      eventTime,
+      transactionTime: f.kindOf(K_T) === Kind.None ? eventTime : this.reqInt(f, K_T, 'T', what),
+      bidPrice,
+      bidQty: this.reqQty(f, K_B, 'B', what),
+      askPrice,
+      askQty: this.reqQty(f, K_A, 'A', what),
+    };
+  }
+
+  private tradeEvent(aggregated: boolean): TradeEvent {
+    const f = this.payload;
+    const what = aggregated ? 'aggTrade' : 'trade';
+    const m = f.kindOf(K_m);
+    if (m !== Kind.True && m !== Kind.False) throw new DecodeError(`${what}: field 'm' must be a boolean`);
+    return {
+      type: 'trade',
+      symbol: this.reqSymbol(f, what),
+      eventTime: this.reqInt(f, K_E, 'E', what),
+      tradeTime: this.reqInt(f, K_T, 'T', what),
+      id: aggregated ? this.reqInt(f, K_a, 'a', what) : this.reqInt(f, K_t, 't', what),
+      price: this.reqPrice(f, K_p, 'p', what),
+      qty: this.reqQty(f, K_q, 'q', what),
+      buyerIsMaker: m === Kind.True,
+      aggregated,
+    };
+  }
+
+  private markPriceEvent(): TickPriceEvent {
+    const f = this.payload;
+    const what = 'markPriceUpdate';
+    return {
+      type: 'tickPrice',
+      symbol: this.reqSymbol(f, what),
+      eventTime: this.reqInt(f, K_E, 'E', what),
+      markPrice: this.reqPrice(f, K_p, 'p', what),
+      indexPrice: f.kindOf(K_i) === Kind.None ? NaN : this.reqPrice(f, K_i, 'i', what),
+      fundingRate: f.kindOf(K_r) === Kind.None ? NaN : this.reqNumString(f, K_r, 'r', what),
+      nextFundingTime: f.kindOf(K_T) === Kind.None ? 0 : this.reqInt(f, K_T, 'T', what),
+    };
+  }
+
+  private forceOrderEvent(): LiquidationEvent {
+    const f = this.payload;
+    const eventTime = this.reqInt(f, K_E, 'E', 'forceOrder');
+    if (f.kindOf(K_o) !== Kind.Obj) throw new DecodeError("forceOrder: field 'o' must be an object");
+    const order = JSON.parse(this.text.slice(f.start[K_o], f.end[K_o])) as Record<string, unknown>;
+    const side = order.S;
+    if (side !== 'BUY' && side !== 'SELL') throw new DecodeError("forceOrder: field 'o.S' must be BUY or SELL");
+    const symbol = order.s;
+    if (typeof symbol !== 'string' || symbol === '') throw new DecodeError("forceOrder: field 'o.s' must be a symbol");
+    return {
+      type: 'liquidation',
+      symbol,
+      eventTime,
+      tradeTime: numberField(order, 'T', 'forceOrder.o'),
+      side,
+      price: decimalField(order, 'p', 'forceOrder.o'),
+      avgPrice: decimalField(order, 'ap', 'forceOrder.o'),
+      qty: decimalField(order, 'q', 'forceOrder.o'),
+      filledQty: decimalField(order, 'z', 'forceOrder.o'),
+      status: typeof order.X === 'string' ? order.X : '',
+    };
+  }
+
+  /** Snapshots, control replies and errors: rare, so plain JSON.parse and checks. */
+  private decodeCold(text: string, time: number): EngineEvent {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      throw new DecodeError(`not valid JSON: ${(err as Error).message}`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DecodeError('not a JSON object');
+    const obj = value as Record<string, unknown>;
+    if ('lastUpdateId' in obj) return decodeSnapshotObject(obj, this.defaultSymbol);
+    if ('result' in obj && 'id' in obj) {
+      return { type: 'controlReply', id: idField(obj.id), result: obj.result } satisfies ControlReplyEvent;
+    }
+    if (typeof obj.code === 'number' && typeof obj.msg === 'string') {
+      return {
+        type: 'controlReply',
+        id: idField(obj.id),
+        result: null,
+        error: { code: obj.code, msg: obj.msg },
+      } satisfies ControlReplyEvent;
+    }
+    return this.malformed(text, time, `unrecognised frame with keys ${Object.keys(obj).slice(0, 6).join(', ') || '(none)'}`);
+  }
+
+  // ---- field accessors: each names the field and the frame type in its complaint ----
+
+  private reqInt(f: FieldSlots, id: number, name: string, what: string): number {
+    if (f.kindOf(id) !== Kind.Num) throw new DecodeError(`${what}: field '${name}' must be a number`);
+    return f.num[id];
+  }
+
+  private reqSymbol(f: FieldSlots, what: string): string {
+    if (f.kindOf(K_s) !== Kind.Str || f.end[K_s] === f.start[K_s]) throw new DecodeError(`${what}: field 's' must be a symbol`);
+    return this.intern(f.start[K_s], f.end[K_s]);
+  }
+
+  private reqNumString(f: FieldSlots, id: number, name: string, what: string): number {
+    if (f.kindOf(id) !== Kind.Str) throw new DecodeError(`${what}: field '${name}' must be a decimal string`);
+    const v = parseDecimal(this.text, f.start[id], f.end[id]);
+    if (v !== v) throw new DecodeError(`${what}: field '${name}' is not a number: "${this.text.slice(f.start[id], f.end[id])}"`);
+    return v;
+  }
+
+  private reqPrice(f: FieldSlots, id: number, name: string, what: string): number {
+    const v = this.reqNumString(f, id, name, what);
+    if (v < 0) throw new DecodeError(`${what}: field '${name}' must not be negative`);
+    return v;
+  }
+
+  private reqQty(f: FieldSlots, id: number, name: string, what: string): number {
+    return this.reqPrice(f, id, name, what);
+  }
+
+  private reqLevels(f: FieldSlots, id: number, name: string, what: string): number[] {
+    if (f.kindOf(id) !== Kind.Levels) throw new DecodeError(`${what}: field '${name}' must be a list of [price, qty] string pairs`);
+    return f.levels[id]!;
+  }
+
+  /** Returns a cached string equal to text[start,end) when one exists, so symbols and streams are not re-allocated. */
+  private intern(start: number, end: number): string {
+    const text = this.text;
+    const len = end - start;
+    const cache = this.internCache;
+    for (let i = 0; i < cache.length; i++) {
+      const s = cache[i];
+      if (s.length === len && text.startsWith(s, start)) return s;
+    }
+    const s = text.slice(start, end);
+    if (cache.length >= 16) cache.shift();
+    cache.push(s);
+    return s;
+  }
+
+  // ---- scanner ----
+
+  private skipWs(): void {
+    const text = this.text;
+    let p = this.pos;
+    for (;;) {
+      const ch = text.charCodeAt(p);
+      if (ch === 32 || ch === 10 || ch === 13 || ch === 9) p++;
+      else break;
+    }
+    this.pos = p;
+  }
+
+  private expectEnd(): void {
+    this.skipWs();
+    if (this.pos !== this.text.length) throw new DecodeError(`unexpected text after the frame at offset ${this.pos}`);
+  }
+
+  private fail(what: string): never {
+    if (this.pos >= this.text.length) throw new DecodeError(`truncated frame: expected ${what} at end of input`);
+    throw new DecodeError(`expected ${what} at offset ${this.pos}, found ${JSON.stringify(this.text[this.pos])}`);
+  }
+
+  private peekFirstKey(): string | undefined {
+    const text = this.text;
+    let p = this.pos + 1;
+    while (p < text.length && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 10 || text.charCodeAt(p) === 13 || text.charCodeAt(p) === 9)) p++;
+    if (text.charCodeAt(p) !== QUOTE) return undefined;
+    const close = text.indexOf('"', p + 1);
+    if (close < 0 || close - p > 16) return undefined;
+    return text.slice(p + 1, close);
+  }
+
+  /**
+   * Parses an object at `pos` into `slots`. With `envelope`, the value of `data` is parsed into the
+   * payload slots instead of being skipped.
+   */
+  private parseObject(slots: FieldSlots, envelope: boolean): void {
+    const text = this.text;
+    slots.reset();
+    this.pos++; // '{'
+    this.skipWs();
+    if (text.charCodeAt(this.pos) === RBRACE) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      this.skipWs();
+      if (text.charCodeAt(this.pos) !== QUOTE) this.fail('a field name');
+      const keyStart = this.pos + 1;
+      const keyEnd = this.scanString();
+      const id = this.keyId(keyStart, keyEnd);
+      this.skipWs();
+      if (text.charCodeAt(this.pos) !== COLON) this.fail("':'");
+      this.pos++;
+      this.skipWs();
+      if (envelope && id === K_DATA && text.charCodeAt(this.pos) === LBRACE) {
+        const dataStart = this.pos;
+        this.parseObject(this.payload, false);
+        slots.kind[id] = Kind.Obj;
+        slots.gen[id] = slots.generation;
+        slots.start[id] = dataStart;
+        slots.end[id] = this.pos;
+      } else {
+        this.parseValue(slots, id);
+      }
+      this.skipWs();
+      const ch = text.charCodeAt(this.pos);
+      this.pos++;
+      if (ch === COMMA) continue;
+      if (ch === RBRACE) return;
+      this.pos--;
+      this.fail("',' or '}'");
+    }
+  }
+
+  private keyId(start: number, end: number): number {
+    if (end - start === 1) {
+      const ch = this.text.charCodeAt(start);
+      return ch < 128 ? ch : -1;
+    }
+    if (end - start > 12) return -1;
+    return LONG_KEY_ID.get(this.text.slice(start, end)) ?? -1;
+  }
+
+  /** Parses one value; remembers it in `slots` under `id` (unless id < 0, an unknown key). */
+  private parseValue(slots: FieldSlots, id: number): void {
+    const text = this.text;
+    const ch = text.charCodeAt(this.pos);
+    let kind: Kind;
+    const start = this.pos;
+    if (ch === QUOTE) {
+      const end = this.scanString();
+      if (id >= 0) {
+        slots.start[id] = start + 1;
+        slots.end[id] = end;
+      }
+      kind = Kind.Str;
+    } else if (ch === LBRACKET) {
+      const levels = id >= 0 ? this.tryParseLevels() : undefined;
+      if (levels !== undefined) {
+        slots.levels[id] = levels;
+        kind = Kind.Levels;
+      } else {
+        this.pos = start;
+        this.skipValue();
+        kind = Kind.Other;
+      }
+    } else if (ch === LBRACE) {
+      this.skipValue();
+      if (id >= 0) {
+        slots.start[id] = start;
+        slots.end[id] = this.pos;
+      }
+      kind = Kind.Obj;
+    } else if (ch === 116 /* t */) {
+      this.literal('true');
+      kind = Kind.True;
+    } else if (ch === 102 /* f */) {
+      this.literal('false');
+      kind = Kind.False;
+    } else if (ch === 110 /* n */) {
+      this.literal('null');
+      kind = Kind.Null;
+    } else {
+      const value = this.scanNumber();
+      if (id >= 0) slots.num[id] = value;
+      kind = Kind.Num;
+    }
+    if (id >= 0) {
+      slots.kind[id] = kind;
+      slots.gen[id] = slots.generation;
+    }
+  }
+
+  private literal(word: string): void {
+    if (!this.text.startsWith(word, this.pos)) this.fail(word);
+    this.pos += word.length;
+  }
+
+  /** At an opening quote; moves past the closing one and returns the offset of the closing quote. */
+  private scanString(): number {
+    const text = this.text;
+    let p = this.pos + 1;
+    for (;;) {
+      const close = text.indexOf('"', p);
+      if (close < 0) {
+        this.pos = text.length;
+        this.fail('the end of a string');
+      }
+      // An escaped quote is preceded by an odd number of backslashes.
+      let backslashes = 0;
+      for (let k = close - 1; k >= this.pos + 1 && text.charCodeAt(k) === BACKSLASH; k--) backslashes++;
+      if ((backslashes & 1) === 0) {
+        this.pos = close + 1;
+        return close;
+      }
+      p = close + 1;
+    }
+  }
+
+  private scanNumber(): number {
+    const text = this.text;
+    const start = this.pos;
+    let p = start;
+    let negative = false;
+    if (text.charCodeAt(p) === 45) {
+      negative = true;
+      p++;
+    }
+    let value = 0;
+    let digits = 0;
+    for (;;) {
+      const ch = text.charCodeAt(p);
+      if (ch >= 48 && ch <= 57) {
+        value = value * 10 + (ch - 48);
+        digits++;
+        p++;
+      } else break;
+    }
+    if (digits === 0) this.fail('a value');
+    const next = text.charCodeAt(p);
+    if (next === 46 || next === 101 || next === 69 || digits > 15) {
+      // Fractions, exponents and very long integers are rare here: let Number() be exact about them.
+      while (p < text.length && /[0-9eE.+-]/.test(text[p])) p++;
+      const v = Number(text.slice(start, p));
+      this.pos = p;
+      if (!Number.isFinite(v)) throw new DecodeError(`bad number ${JSON.stringify(text.slice(start, p))} at offset ${start}`);
+      return v;
+    }
+    this.pos = p;
+    return negative ? -value : value;
+  }
+
+  /**
+   * Parses `[["p","q"],...]` into a flat number array, or returns undefined (position restored by the
+   * caller) when the array is not of that shape. Prices and quantities must be finite and non-negative.
+   */
+  private tryParseLevels(): number[] | undefined {
+    const text = this.text;
+    const out: number[] = [];
+    this.pos++; // '['
+    this.skipWs();
+    if (text.charCodeAt(this.pos) === RBRACKET) {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.skipWs();
+      if (text.charCodeAt(this.pos) !== LBRACKET) return undefined;
+      this.pos++;
+      this.skipWs();
+      if (text.charCodeAt(this.pos) !== QUOTE) return undefined;
+      const ps = this.pos + 1;
+      const pe = this.scanString();
+      this.skipWs();
+      if (text.charCodeAt(this.pos) !== COMMA) return undefined;
+      this.pos++;
+      this.skipWs();
+      if (text.charCodeAt(this.pos) !== QUOTE) return undefined;
+      const qs = this.pos + 1;
+      const qe = this.scanString();
+      this.skipWs();
+      if (text.charCodeAt(this.pos) !== RBRACKET) return undefined;
+      this.pos++;
+      const price = parseDecimal(text, ps, pe);
+      const qty = parseDecimal(text, qs, qe);
+      if (!(price >= 0) || !(qty >= 0)) {
+        throw new DecodeError(`bad level ["${text.slice(ps, pe)}","${text.slice(qs, qe)}"]: price and quantity must be non-negative decimals`);
+      }
+      out.push(price, qty);
+      this.skipWs();
+      const ch = text.charCodeAt(this.pos);
+      this.pos++;
+      if (ch === COMMA) continue;
+      if (ch === RBRACKET) return out;
+      this.pos--;
+      this.fail("',' or ']' in a level list");
+    }
+  }
+
+  /** Skips any JSON value, checking brackets balance and strings close. */
+  private skipValue(): void {
+    const text = this.text;
+    const ch = text.charCodeAt(this.pos);
+    if (ch === QUOTE) {
+      this.scanString();
+      return;
+    }
+    if (ch === LBRACE || ch === LBRACKET) {
+      const close = ch === LBRACE ? RBRACE : RBRACKET;
+      this.pos++;
+      this.skipWs();
+      if (text.charCodeAt(this.pos) === close) {
+        this.pos++;
+        return;
+      }
+      for (;;) {
+        this.skipWs();
+        if (ch === LBRACE) {
+          if (text.charCodeAt(this.pos) !== QUOTE) this.fail('a field name');
+          this.scanString();
+          this.skipWs();
+          if (text.charCodeAt(this.pos) !== COLON) this.fail("':'");
+          this.pos++;
+          this.skipWs();
+        }
+        this.skipValue();
+        this.skipWs();
+        const next = text.charCodeAt(this.pos);
+        this.pos++;
+        if (next === COMMA) continue;
+        if (next === close) return;
+        this.pos--;
+        this.fail(close === RBRACE ? "',' or '}'" : "',' or ']'");
+      }
+    }
+    if (ch === 116) return this.literal('true');
+    if (ch === 102) return this.literal('false');
+    if (ch === 110) return this.literal('null');
+    this.scanNumber();
+  }
+}
+
+/** Validates a REST depth snapshot object (`GET /fapi/v1/depth`). */
+export function decodeSnapshotObject(obj: Record<string, unknown>, symbol: string): DepthSnapshotEvent {
+  const lastUpdateId = numberField(obj, 'lastUpdateId', 'depth snapshot');
+  return {
+    type: 'depthSnapshot',
+    symbol: typeof obj.s === 'string' ? obj.s : symbol,
+    lastUpdateId,
+    eventTime: typeof obj.E === 'number' ? obj.E : 0,
+    transactionTime: typeof obj.T === 'number' ? obj.T : 0,
+    bids: levelsField(obj, 'bids'),
+    asks: levelsField(obj, 'asks'),
+  };
+}
+
+function levelsField(obj: Record<string, unknown>, name: string): number[] {
+  const list = obj[name];
+  if (!Array.isArray(list)) throw new DecodeError(`depth snapshot: field '${name}' must be a list of levels`);
+  const out = new Array<number>(list.length * 2);
+  for (let i = 0; i < list.length; i++) {
+    const level = list[i] as unknown;
+    if (!Array.isArray(level) || level.length < 2 || typeof level[0] !== 'string' || typeof level[1] !== 'string') {
+      throw new DecodeError(`depth snapshot: ${name}[${i}] must be a [price, qty] string pair`);
+    }
+    const price = parseDecimal(level[0], 0, level[0].length);
+    const qty = parseDecimal(level[1], 0, level[1].length);
+    if (!(price >= 0) || !(qty >= 0)) throw new DecodeError(`depth snapshot: ${name}[${i}] has a bad price or quantity`);
+    out[2 * i] = price;
+    out[2 * i + 1] = qty;
+  }
+  return out;
+}
+
+function numberField(obj: Record<string, unknown>, name: string, what: string): number {
+  const v = obj[name];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new DecodeError(`${what}: field '${name}' must be a number`);
+  return v;
+}
+
+function decimalField(obj: Record<string, unknown>, name: string, what: string): number {
+  const v = obj[name];
+  const n = typeof v === 'string' ? parseDecimal(v, 0, v.length) : NaN;
+  if (!(n >= 0)) throw new DecodeError(`${what}: field '${name}' must be a non-negative decimal string`);
+  return n;
+}
+
+function idField(v: unknown): number | null {
+  return typeof v === 'number' ? v : null;
+}

@@ -10,6 +10,7 @@ export class PriceScale {
   readonly decimals: number;
   private readonly unitsPerTick: number;
   private readonly pow10: number;
+  private readonly ticksPerUnit: number;
 
   constructor(tickSize: number) {
     if (!(tickSize > 0) || !Number.isFinite(tickSize)) {
@@ -19,11 +20,15 @@ export class PriceScale {
     this.pow10 = 10 ** this.decimals;
     this.unitsPerTick = Math.round(tickSize * this.pow10);
     this.tickSize = this.unitsPerTick / this.pow10;
+    this.ticksPerUnit = this.pow10 / this.unitsPerTick;
   }
 
-  /** Nearest whole tick; exchange prices are exact multiples, so rounding only absorbs float noise. */
+  /**
+   * Nearest whole tick. Exchange prices are exact multiples of the tick, so the product is within a
+   * few ulps of an integer and rounding only absorbs that noise.
+   */
   toTicks(price: number): number {
-    return Math.round((price * this.pow10) / this.unitsPerTick);
+    return Math.round(price * this.ticksPerUnit);
   }
 
   toPrice(ticks: number): number {

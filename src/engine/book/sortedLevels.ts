@@ -18,6 +18,8 @@ class Block {
 export class SortedLevels {
   private blocks: Block[] = [];
   private count = 0;
+  /** Block of the last lookup: updates arrive sorted, so the next key is usually in the same block. */
+  private hint = 0;
 
   get size(): number {
     return this.count;
@@ -69,13 +71,8 @@ export class SortedLevels {
       block.qtys[i] = qty;
       return;
     }
-    if (i === keys.length) {
-      keys.push(key);
-      block.qtys.push(qty);
-    } else {
-      keys.splice(i, 0, key);
-      block.qtys.splice(i, 0, qty);
-    }
+    insertAt(keys, i, key);
+    insertAt(block.qtys, i, qty);
     this.count++;
     if (keys.length > BLOCK_MAX) this.split(b);
   }
@@ -86,14 +83,8 @@ export class SortedLevels {
     const block = this.blocks[b];
     const i = lowerBound(block.keys, key);
     if (i >= block.keys.length || block.keys[i] !== key) return false;
-    if (i === 0 && block.keys.length > 1) {
-      // Removing the head is the common case at the touch: shift() is cheaper than splice.
-      block.keys.shift();
-      block.qtys.shift();
-    } else {
-      block.keys.splice(i, 1);
-      block.qtys.splice(i, 1);
-    }
+    removeAt(block.keys, i);
+    removeAt(block.qtys, i);
     this.count--;
     if (block.keys.length === 0) this.blocks.splice(b, 1);
     else if (block.keys.length < BLOCK_MIN) this.mergeWithNeighbour(b);
@@ -185,6 +176,8 @@ export class SortedLevels {
   /** Index of the block whose range should hold `key`: last block with head <= key, or -1 if none. */
   private findBlock(key: number): number {
     const blocks = this.blocks;
+    const h = this.hint;
+    if (h < blocks.length && blocks[h].keys[0] <= key && (h + 1 === blocks.length || blocks[h + 1].keys[0] > key)) return h;
     let lo = 0;
     let hi = blocks.length - 1;
     let found = -1;
@@ -197,6 +190,7 @@ export class SortedLevels {
         hi = mid - 1;
       }
     }
+    if (found >= 0) this.hint = found;
     return found;
   }
 
@@ -226,6 +220,20 @@ export class SortedLevels {
     }
     blocks.splice(right, 1);
   }
+}
+
+// Blocks are short, so moving elements by hand beats splice(), which also allocates a result array.
+function insertAt(list: number[], index: number, value: number): void {
+  let i = list.length;
+  list.push(value);
+  for (; i > index; i--) list[i] = list[i - 1];
+  list[index] = value;
+}
+
+function removeAt(list: number[], index: number): void {
+  const last = list.length - 1;
+  for (let i = index; i < last; i++) list[i] = list[i + 1];
+  list.pop();
 }
 
 function lowerBound(keys: number[], key: number): number {

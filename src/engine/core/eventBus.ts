@@ -16,23 +16,26 @@ export interface HandlerFailure {
  * counted; the remaining handlers still run, because one faulty view must not starve the others.
  */
 export class EventBus {
-  private readonly handlers = new Map<EngineEventType, ReadonlyArray<(event: EngineEvent) => void>>();
+  // Plain objects with one property per event type: cheaper per publish than Map lookups.
+  private readonly handlers = {} as Record<EngineEventType, ReadonlyArray<(event: EngineEvent) => void>>;
   private anyHandlers: ReadonlyArray<(event: EngineEvent) => void> = [];
-  private readonly published = new Map<EngineEventType, number>();
+  private readonly published = {} as Record<EngineEventType, number>;
   private handlerErrorCount = 0;
 
   constructor(private readonly onHandlerError: (failure: HandlerFailure) => void = () => undefined) {
     for (const type of ENGINE_EVENT_TYPES) {
-      this.handlers.set(type, []);
-      this.published.set(type, 0);
+      this.handlers[type] = [];
+      this.published[type] = 0;
     }
   }
 
   /** Subscribes to one event type; the returned function unsubscribes (calling it twice is harmless). */
   subscribe<K extends EngineEventType>(type: K, handler: EventHandler<K>): Disposer {
     const wrapped = handler as (event: EngineEvent) => void;
-    this.handlers.set(type, [...this.handlers.get(type)!, wrapped]);
-    return () => this.handlers.set(type, without(this.handlers.get(type)!, wrapped));
+    this.handlers[type] = [...this.handlers[type], wrapped];
+    return () => {
+      this.handlers[type] = without(this.handlers[type], wrapped);
+    };
   }
 
   /** Subscribes to every event. */
@@ -44,8 +47,8 @@ export class EventBus {
   }
 
   publish(event: EngineEvent): void {
-    this.published.set(event.type, this.published.get(event.type)! + 1);
-    const list = this.handlers.get(event.type)!;
+    this.published[event.type]++;
+    const list = this.handlers[event.type];
     if (list.length > 0) this.dispatch(list, event);
     if (this.anyHandlers.length > 0) this.dispatch(this.anyHandlers, event);
   }
@@ -57,7 +60,7 @@ export class EventBus {
 
   /** How many events of each type were published. */
   counts(): Record<EngineEventType, number> {
-    return Object.fromEntries(this.published) as Record<EngineEventType, number>;
+    return { ...this.published };
   }
 
   get handlerErrors(): number {
@@ -67,15 +70,15 @@ export class EventBus {
   subscriberCount(type?: EngineEventType): number {
     if (type === undefined) {
       let total = this.anyHandlers.length;
-      for (const list of this.handlers.values()) total += list.length;
+      for (const t of ENGINE_EVENT_TYPES) total += this.handlers[t].length;
       return total;
     }
-    return this.handlers.get(type)!.length;
+    return this.handlers[type].length;
   }
 
   /** Drops every subscription. */
   clear(): void {
-    for (const type of this.handlers.keys()) this.handlers.set(type, []);
+    for (const type of ENGINE_EVENT_TYPES) this.handlers[type] = [];
     this.anyHandlers = [];
   }
 

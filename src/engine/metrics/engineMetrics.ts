@@ -88,6 +88,9 @@ export class EngineMetrics {
   private readonly processing = new LatencyHistogram();
   private counters: MetricCounters = zeroCounters();
   private skewSamples = 0;
+  /** One-entry cache: consecutive messages often share a stream, and this skips the map lookup. */
+  private lastStream: string | undefined;
+  private lastMeter: RateMeter | undefined;
 
   constructor(options: EngineMetricsOptions = {}) {
     this.clock = options.now ?? Date.now;
@@ -100,11 +103,13 @@ export class EngineMetrics {
    * and `bytes` counters — do not also count those by hand.
    */
   recordMessage(stream: string, bytes: number, nowMs: number = this.clock()): void {
-    let meter = this.streams.get(stream);
+    let meter = stream === this.lastStream ? this.lastMeter : this.streams.get(stream);
     if (meter === undefined) {
       meter = this.newMeter();
       this.streams.set(stream, meter);
     }
+    this.lastStream = stream;
+    this.lastMeter = meter;
     meter.mark(bytes, nowMs);
     this.allStreams.mark(bytes, nowMs);
     this.counters.messages++;
@@ -185,6 +190,8 @@ export class EngineMetrics {
     this.processing.reset();
     this.counters = zeroCounters();
     this.skewSamples = 0;
+    this.lastStream = undefined;
+    this.lastMeter = undefined;
   }
 
   private newMeter(): RateMeter {

@@ -4,7 +4,7 @@
  * division by an exact power of ten is correctly rounded, so the result is bit-for-bit what
  * `parseFloat` returns; longer or unusual inputs take `Number()` on the slice.
  */
-const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
+export const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 const ZERO = 48;
 const NINE = 57;

@@ -9,7 +9,7 @@ import type {
   TickPriceEvent,
   TradeEvent,
 } from './events';
-import { parseDecimal } from './decimal';
+import { parseDecimal, POW10 } from './decimal';
 
 /**
  * Decodes Binance futures frames (combined-stream envelopes, raw payloads, REST depth snapshots and
@@ -64,6 +64,7 @@ const K_m = c('m');
 const K_i = c('i');
 const K_r = c('r');
 const K_o = c('o');
+const K_X = c('X');
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -102,10 +103,10 @@ class FieldSlots {
   }
 }
 
+/** Per-type counts live on the event bus; the decoder only counts what passes through it. */
 export interface DecoderStats {
   frames: number;
   malformed: number;
-  byType: Record<string, number>;
 }
 
 export class FrameDecoder {
@@ -118,14 +119,14 @@ export class FrameDecoder {
   lastStream: string | undefined;
   /** Symbol that REST snapshots without their own `s` field are attributed to. */
   defaultSymbol: string;
-  private readonly stats: DecoderStats = { frames: 0, malformed: 0, byType: {} };
+  private readonly stats: DecoderStats = { frames: 0, malformed: 0 };
 
   constructor(defaultSymbol = '') {
     this.defaultSymbol = defaultSymbol;
   }
 
   getStats(): DecoderStats {
-    return { frames: this.stats.frames, malformed: this.stats.malformed, byType: { ...this.stats.byType } };
+    return { frames: this.stats.frames, malformed: this.stats.malformed };
   }
 
   /** Decodes one frame; `time` stamps malformed events (ms). */
@@ -139,7 +140,6 @@ export class FrameDecoder {
       event = this.malformed(text, time, err instanceof DecodeError ? err.message : `decoder failure: ${String(err)}`);
     }
     if (event.type === 'malformed') this.stats.malformed++;
-    this.stats.byType[event.type] = (this.stats.byType[event.type] ?? 0) + 1;
     return event;
   }
 
@@ -170,6 +170,10 @@ export class FrameDecoder {
   }
 
   private decodeEnvelope(time: number, text: string): EngineEvent {
+    const fast = this.decodeCompactEnvelope();
+    if (fast !== undefined) return fast;
+    this.pos = 0;
+    this.skipWs();
     const outer = this.outer;
     this.parseObject(outer, true);
     this.expectEnd();
@@ -310,6 +314,208 @@ export class FrameDecoder {
     return this.malformed(text, time, `unrecognised frame with keys ${Object.keys(obj).slice(0, 6).join(', ') || '(none)'}`);
   }
 
+
+  // ---- compact fast path ----
+  //
+  // Binance writes its hot frames compactly and with a fixed field order. These readers expect exactly
+  // that layout and read it front to back with no bookkeeping; at the first surprise they return
+  // undefined and the general, order-independent parser (which also explains what is wrong) takes over.
+
+  private decodeCompactEnvelope(): EngineEvent | undefined {
+    const text = this.text;
+    if (!text.startsWith('{"stream":"', 0)) return undefined;
+    const streamEnd = text.indexOf('"', 11);
+    if (streamEnd < 0 || !text.startsWith('","data":', streamEnd)) return undefined;
+    this.lastStream = this.intern(11, streamEnd);
+    this.pos = streamEnd + 9;
+    let event: EngineEvent | undefined;
+    if (text.startsWith('{"e":"bookTicker","u":', this.pos)) {
+      this.pos += 22;
+      event = this.compactBookTicker();
+    } else if (text.startsWith('{"e":"depthUpdate","E":', this.pos)) {
+      this.pos += 23;
+      event = this.compactDepth();
+    } else if (text.startsWith('{"e":"trade","E":', this.pos)) {
+      this.pos += 17;
+      event = this.compactTrade();
+    }
+    if (event === undefined || this.pos !== text.length - 1 || text.charCodeAt(this.pos) !== RBRACE) return undefined;
+    return event;
+  }
+
+  private compactBookTicker(): BookTickerEvent | undefined {
+    const updateId = this.compactInt();
+    let eventTime = NaN;
+    let transactionTime = NaN;
+    if (this.field(K_E, false)) {
+      // Documented order: e,u,E,T,s,b,B,a,A.
+      eventTime = this.compactInt();
+      if (!this.field(K_T, false)) return undefined;
+      transactionTime = this.compactInt();
+    }
+    if (!this.field(K_s, true)) return undefined;
+    const symbol = this.compactStringTail();
+    if (symbol === undefined || !this.field(K_b, true)) return undefined;
+    const bidPrice = this.compactDecimalTail();
+    if (!this.field(K_B, true)) return undefined;
+    const bidQty = this.compactDecimalTail();
+    if (!this.field(K_a, true)) return undefined;
+    const askPrice = this.compactDecimalTail();
+    if (!this.field(K_A, true)) return undefined;
+    const askQty = this.compactDecimalTail();
+    if (eventTime !== eventTime) {
+      // Order seen on the wire: e,u,s,b,B,a,A,T,E.
+      if (!this.field(K_T, false)) return undefined;
+      transactionTime = this.compactInt();
+      if (!this.field(K_E, false)) return undefined;
+      eventTime = this.compactInt();
+    }
+    if (this.text.charCodeAt(this.pos++) !== RBRACE) return undefined;
+    if ((updateId + eventTime + transactionTime + bidPrice + bidQty + askPrice + askQty) !== (updateId + eventTime + transactionTime + bidPrice + bidQty + askPrice + askQty)) return undefined;
+    return { type: 'bookTicker', symbol, updateId, eventTime, transactionTime, bidPrice, bidQty, askPrice, askQty };
+  }
+
+  private compactTrade(): TradeEvent | undefined {
+    const eventTime = this.compactInt();
+    if (!this.field(K_T, false)) return undefined;
+    const tradeTime = this.compactInt();
+    if (!this.field(K_s, true)) return undefined;
+    const symbol = this.compactStringTail();
+    if (symbol === undefined || !this.field(K_t, false)) return undefined;
+    const id = this.compactInt();
+    if (!this.field(K_p, true)) return undefined;
+    const price = this.compactDecimalTail();
+    if (!this.field(K_q, true)) return undefined;
+    const qty = this.compactDecimalTail();
+    if (this.field(K_X, true)) {
+      if (this.compactStringEnd() < 0) return undefined;
+    }
+    let buyerIsMaker: boolean;
+    if (this.compactKey(',"m":true')) buyerIsMaker = true;
+    else if (this.compactKey(',"m":false')) buyerIsMaker = false;
+    else return undefined;
+    if (this.text.charCodeAt(this.pos++) !== RBRACE) return undefined;
+    if ((eventTime + tradeTime + id + price + qty) !== (eventTime + tradeTime + id + price + qty)) return undefined;
+    return { type: 'trade', symbol, eventTime, tradeTime, id, price, qty, buyerIsMaker, aggregated: false };
+  }
+
+  private compactDepth(): DepthUpdateEvent | undefined {
+    const eventTime = this.compactInt();
+    if (!this.field(K_T, false)) return undefined;
+    const transactionTime = this.compactInt();
+    if (!this.field(K_s, true)) return undefined;
+    const symbol = this.compactStringTail();
+    if (symbol === undefined || !this.field(K_U, false)) return undefined;
+    const firstUpdateId = this.compactInt();
+    if (!this.field(K_u, false)) return undefined;
+    const finalUpdateId = this.compactInt();
+    if (!this.compactKey(',"pu":')) return undefined;
+    const prevFinalUpdateId = this.compactInt();
+    if (!this.field(K_b, false)) return undefined;
+    const bids = this.parseCompactLevels();
+    if (bids === undefined || !this.field(K_a, false)) return undefined;
+    const asks = this.parseCompactLevels();
+    if (asks === undefined) return undefined;
+    // Fields added later (e.g. "ps", "st" since 2026) are skipped.
+    while (this.text.charCodeAt(this.pos) === COMMA) {
+      this.pos++;
+      if (this.text.charCodeAt(this.pos) !== QUOTE) return undefined;
+      this.scanString();
+      if (this.text.charCodeAt(this.pos) !== COLON) return undefined;
+      this.pos++;
+      this.skipValue();
+    }
+    if (this.text.charCodeAt(this.pos++) !== RBRACE) return undefined;
+    if ((eventTime + transactionTime + firstUpdateId + finalUpdateId + prevFinalUpdateId) !== (eventTime + transactionTime + firstUpdateId + finalUpdateId + prevFinalUpdateId)) return undefined;
+    return { type: 'depthUpdate', symbol, eventTime, transactionTime, firstUpdateId, finalUpdateId, prevFinalUpdateId, bids, asks };
+  }
+
+  /**
+   * Expects `,"<key>":` (and an opening quote when `quoted`) at `pos` for a one-letter key, checked
+   * char by char: cheaper than a string comparison, and this runs for every field of every frame.
+   */
+  private field(key: number, quoted: boolean): boolean {
+    const text = this.text;
+    const p = this.pos;
+    if (
+      text.charCodeAt(p) !== COMMA ||
+      text.charCodeAt(p + 1) !== QUOTE ||
+      text.charCodeAt(p + 2) !== key ||
+      text.charCodeAt(p + 3) !== QUOTE ||
+      text.charCodeAt(p + 4) !== COLON
+    ) {
+      return false;
+    }
+    if (quoted) {
+      if (text.charCodeAt(p + 5) !== QUOTE) return false;
+      this.pos = p + 6;
+    } else {
+      this.pos = p + 5;
+    }
+    return true;
+  }
+
+  private compactKey(literal: string): boolean {
+    if (!this.text.startsWith(literal, this.pos)) return false;
+    this.pos += literal.length;
+    return true;
+  }
+
+  /** Non-negative integer of at most 15 digits at `pos`, or NaN. */
+  private compactInt(): number {
+    const text = this.text;
+    let p = this.pos;
+    const start = p;
+    let value = 0;
+    let ch = text.charCodeAt(p);
+    while (ch >= 48 && ch <= 57) {
+      value = value * 10 + (ch - 48);
+      ch = text.charCodeAt(++p);
+    }
+    this.pos = p;
+    return p === start || p - start > 15 ? NaN : value;
+  }
+
+  /** A decimal string's content up to and past its closing quote (opening quote already consumed), or NaN. */
+  private compactDecimalTail(): number {
+    const text = this.text;
+    let p = this.pos;
+    const start = p;
+    let mantissa = 0;
+    let fraction = -1;
+    let ch = text.charCodeAt(p);
+    while (ch !== QUOTE) {
+      if (ch >= 48 && ch <= 57) {
+        mantissa = mantissa * 10 + (ch - 48);
+        if (fraction >= 0) fraction++;
+      } else if (ch === 46 && fraction < 0) {
+        fraction = 0;
+      } else {
+        return NaN;
+      }
+      ch = text.charCodeAt(++p);
+    }
+    this.pos = p + 1;
+    if (p === start || p - start > 16 || fraction === 0) return NaN;
+    return fraction > 0 ? mantissa / POW10[fraction] : mantissa;
+  }
+
+  /** An interned string up to and past its closing quote (no escapes), or undefined. */
+  private compactStringTail(): string | undefined {
+    const start = this.pos;
+    const end = this.compactStringEnd();
+    return end <= start ? undefined : this.intern(start, end);
+  }
+
+  private compactStringEnd(): number {
+    const text = this.text;
+    const end = text.indexOf('"', this.pos);
+    if (end < 0) return -1;
+    for (let p = this.pos; p < end; p++) if (text.charCodeAt(p) === BACKSLASH) return -1;
+    this.pos = end + 1;
+    return end;
+  }
+
   // ---- field accessors: each names the field and the frame type in its complaint ----
 
   private reqInt(f: FieldSlots, id: number, name: string, what: string): number {
@@ -363,6 +569,8 @@ export class FrameDecoder {
 
   private skipWs(): void {
     const text = this.text;
+    // Binance sends compact JSON: the common case is no whitespace at all.
+    if (text.charCodeAt(this.pos) > 32) return;
     let p = this.pos;
     for (;;) {
       const ch = text.charCodeAt(p);
@@ -382,14 +590,16 @@ export class FrameDecoder {
     throw new DecodeError(`expected ${what} at offset ${this.pos}, found ${JSON.stringify(this.text[this.pos])}`);
   }
 
-  private peekFirstKey(): string | undefined {
+  /** Classifies a frame by its first key without taking a substring. */
+  private peekFirstKey(): 'stream' | 'data' | 'e' | undefined {
     const text = this.text;
     let p = this.pos + 1;
-    while (p < text.length && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 10 || text.charCodeAt(p) === 13 || text.charCodeAt(p) === 9)) p++;
+    while (p < text.length && text.charCodeAt(p) <= 32) p++;
     if (text.charCodeAt(p) !== QUOTE) return undefined;
-    const close = text.indexOf('"', p + 1);
-    if (close < 0 || close - p > 16) return undefined;
-    return text.slice(p + 1, close);
+    if (text.startsWith('stream"', p + 1)) return 'stream';
+    if (text.startsWith('data"', p + 1)) return 'data';
+    if (text.startsWith('e"', p + 1)) return 'e';
+    return undefined;
   }
 
   /**
@@ -436,12 +646,24 @@ export class FrameDecoder {
   }
 
   private keyId(start: number, end: number): number {
-    if (end - start === 1) {
-      const ch = this.text.charCodeAt(start);
+    const text = this.text;
+    const len = end - start;
+    if (len === 1) {
+      const ch = text.charCodeAt(start);
       return ch < 128 ? ch : -1;
     }
-    if (end - start > 12) return -1;
-    return LONG_KEY_ID.get(this.text.slice(start, end)) ?? -1;
+    // The envelope keys arrive with every frame: recognise them without taking a substring.
+    if (len === 2) {
+      const a = text.charCodeAt(start);
+      const b = text.charCodeAt(start + 1);
+      if (a === 112 /* p */ && b === 117 /* u */) return K_PU;
+    } else if (len === 6 && text.startsWith('stream', start)) {
+      return K_STREAM;
+    } else if (len === 4 && text.startsWith('data', start)) {
+      return K_DATA;
+    }
+    if (len > 12) return -1;
+    return LONG_KEY_ID.get(text.slice(start, end)) ?? -1;
   }
 
   /** Parses one value; remembers it in `slots` under `id` (unless id < 0, an unknown key). */
@@ -558,6 +780,75 @@ export class FrameDecoder {
    * caller) when the array is not of that shape. Prices and quantities must be finite and non-negative.
    */
   private tryParseLevels(): number[] | undefined {
+    const start = this.pos;
+    const fast = this.parseCompactLevels();
+    if (fast !== undefined) return fast;
+    this.pos = start;
+    return this.parseLevelsGeneral();
+  }
+
+  /**
+   * The shape Binance actually sends — `[["61800.20","2.909"],...]` with no whitespace — parsed with
+   * the decimals read inline. Returns undefined at the first surprise so the general parser decides.
+   */
+  private parseCompactLevels(): number[] | undefined {
+    const text = this.text;
+    const out: number[] = [];
+    let p = this.pos + 1;
+    if (text.charCodeAt(p) === RBRACKET) {
+      this.pos = p + 1;
+      return out;
+    }
+    for (;;) {
+      if (text.charCodeAt(p) !== LBRACKET || text.charCodeAt(p + 1) !== QUOTE) return undefined;
+      p += 2;
+      const ps = p;
+      let mantissa = 0;
+      let fraction = -1;
+      let ch = text.charCodeAt(p);
+      while (ch !== QUOTE) {
+        if (ch >= 48 && ch <= 57) {
+          mantissa = mantissa * 10 + (ch - 48);
+          if (fraction >= 0) fraction++;
+        } else if (ch === 46 && fraction < 0) fraction = 0;
+        else return undefined;
+        ch = text.charCodeAt(++p);
+      }
+      if (p - ps > 16 || p === ps || fraction === 0) return undefined;
+      const price = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
+      if (text.charCodeAt(p + 1) !== COMMA || text.charCodeAt(p + 2) !== QUOTE) return undefined;
+      p += 3;
+      const qs = p;
+      mantissa = 0;
+      fraction = -1;
+      ch = text.charCodeAt(p);
+      while (ch !== QUOTE) {
+        if (ch >= 48 && ch <= 57) {
+          mantissa = mantissa * 10 + (ch - 48);
+          if (fraction >= 0) fraction++;
+        } else if (ch === 46 && fraction < 0) fraction = 0;
+        else return undefined;
+        ch = text.charCodeAt(++p);
+      }
+      if (p - qs > 16 || p === qs || fraction === 0) return undefined;
+      out.push(price, fraction > 0 ? mantissa / POW10[fraction] : mantissa);
+      if (text.charCodeAt(p + 1) !== RBRACKET) return undefined;
+      ch = text.charCodeAt(p + 2);
+      p += 3;
+      if (ch === COMMA) continue;
+      if (ch === RBRACKET) {
+        this.pos = p;
+        return out;
+      }
+      return undefined;
+    }
+  }
+
+  /**
+   * Parses `[["p","q"],...]` into a flat number array, or returns undefined (position restored by the
+   * caller) when the array is not of that shape. Prices and quantities must be finite and non-negative.
+   */
+  private parseLevelsGeneral(): number[] | undefined {
     const text = this.text;
     const out: number[] = [];
     this.pos++; // '['

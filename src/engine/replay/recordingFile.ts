@@ -17,19 +17,25 @@ export interface RecordedFrame {
 export function readRecording(path: string): { frames: RecordedFrame[]; badLines: Array<{ line: number; reason: string }> } {
   const raw = readFileSync(path);
   const bytes = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw;
-  return parseRecording(bytes.toString('utf8'));
+  return parseRecording(bytes);
 }
 
-export function parseRecording(content: string): { frames: RecordedFrame[]; badLines: Array<{ line: number; reason: string }> } {
+/**
+ * Splits recording content into frames. Each line is decoded from the bytes on its own, so every
+ * frame is a flat string exactly like one a WebSocket delivers (a slice of one huge string would be
+ * slower to scan and would keep the whole file alive).
+ */
+export function parseRecording(content: Buffer | string): { frames: RecordedFrame[]; badLines: Array<{ line: number; reason: string }> } {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const frames: RecordedFrame[] = [];
   const badLines: Array<{ line: number; reason: string }> = [];
   let lineNo = 0;
   let start = 0;
-  while (start < content.length) {
-    let end = content.indexOf('\n', start);
-    if (end < 0) end = content.length;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
     lineNo++;
-    let line = content.slice(start, end);
+    let line = bytes.toString('utf8', start, end);
     start = end + 1;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line.trim() === '') continue;

@@ -324,10 +324,11 @@ export class FrameDecoder {
   private decodeCompactEnvelope(): EngineEvent | undefined {
     const text = this.text;
     if (!text.startsWith('{"stream":"', 0)) return undefined;
-    const streamEnd = text.indexOf('"', 11);
-    if (streamEnd < 0 || !text.startsWith('","data":', streamEnd)) return undefined;
+    this.pos = 11;
+    const streamEnd = this.compactStringEnd();
+    if (streamEnd < 0 || !text.startsWith(',"data":', this.pos)) return undefined;
     this.lastStream = this.intern(11, streamEnd);
-    this.pos = streamEnd + 9;
+    this.pos += 8;
     let event: EngineEvent | undefined;
     if (text.startsWith('{"e":"bookTicker","u":', this.pos)) {
       this.pos += 22;
@@ -473,7 +474,9 @@ export class FrameDecoder {
       ch = text.charCodeAt(++p);
     }
     this.pos = p;
-    return p === start || p - start > 15 ? NaN : value;
+    // JSON forbids leading zeros ("017"); so does this reader.
+    if (p === start || p - start > 15 || (text.charCodeAt(start) === 48 && p - start > 1)) return NaN;
+    return value;
   }
 
   /** A decimal string's content up to and past its closing quote (opening quote already consumed), or NaN. */
@@ -511,7 +514,10 @@ export class FrameDecoder {
     const text = this.text;
     const end = text.indexOf('"', this.pos);
     if (end < 0) return -1;
-    for (let p = this.pos; p < end; p++) if (text.charCodeAt(p) === BACKSLASH) return -1;
+    for (let p = this.pos; p < end; p++) {
+      const ch = text.charCodeAt(p);
+      if (ch === BACKSLASH || ch < 32) return -1;
+    }
     this.pos = end + 1;
     return end;
   }
@@ -721,24 +727,42 @@ export class FrameDecoder {
     this.pos += word.length;
   }
 
-  /** At an opening quote; moves past the closing one and returns the offset of the closing quote. */
+  /**
+   * At an opening quote; moves past the closing one and returns the offset of the closing quote.
+   * Rejects what JSON rejects inside strings: raw control characters and unknown escapes.
+   */
   private scanString(): number {
     const text = this.text;
     let p = this.pos + 1;
     for (;;) {
-      const close = text.indexOf('"', p);
-      if (close < 0) {
+      const ch = text.charCodeAt(p);
+      if (ch === QUOTE) {
+        this.pos = p + 1;
+        return p;
+      }
+      if (ch !== ch) {
         this.pos = text.length;
         this.fail('the end of a string');
       }
-      // An escaped quote is preceded by an odd number of backslashes.
-      let backslashes = 0;
-      for (let k = close - 1; k >= this.pos + 1 && text.charCodeAt(k) === BACKSLASH; k--) backslashes++;
-      if ((backslashes & 1) === 0) {
-        this.pos = close + 1;
-        return close;
+      if (ch < 32) {
+        this.pos = p;
+        throw new DecodeError(`control character in a string at offset ${p}`);
       }
-      p = close + 1;
+      if (ch === BACKSLASH) {
+        const esc = text.charCodeAt(p + 1);
+        if (esc === 117 /* u */) {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(p + 2, p + 6))) throw new DecodeError(`bad \\u escape at offset ${p}`);
+          p += 6;
+          continue;
+        }
+        // " \ / b f n r t
+        if (esc !== 34 && esc !== 92 && esc !== 47 && esc !== 98 && esc !== 102 && esc !== 110 && esc !== 114 && esc !== 116) {
+          throw new DecodeError(`bad escape in a string at offset ${p}`);
+        }
+        p += 2;
+        continue;
+      }
+      p++;
     }
   }
 
@@ -762,6 +786,9 @@ export class FrameDecoder {
       } else break;
     }
     if (digits === 0) this.fail('a value');
+    if (digits > 1 && text.charCodeAt(negative ? start + 1 : start) === 48) {
+      throw new DecodeError(`bad number at offset ${start}: JSON numbers have no leading zeros`);
+    }
     const next = text.charCodeAt(p);
     if (next === 46 || next === 101 || next === 69 || digits > 15) {
       // Fractions, exponents and very long integers are rare here: let Number() be exact about them.

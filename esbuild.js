@@ -36,6 +36,13 @@ const bundles = [
   },
   {
     ...shared,
+    entryPoints: ['src/engine/worker/feedWorker.ts'],
+    outfile: 'dist/feedWorker.js',
+    platform: 'node',
+    format: 'cjs',
+  },
+  {
+    ...shared,
     entryPoints: ['webview/main.ts'],
     outfile: 'dist/webview.js',
     platform: 'browser',
@@ -69,7 +76,7 @@ function benchOptions() {
 
 function transpileOptions() {
   return {
-    entryPoints: [...listTs('src'), ...listTs('test')],
+    entryPoints: [...listTs('src'), ...listTs('test'), ...listTs('webview')],
     outdir: 'out',
     outbase: '.',
     bundle: false,

@@ -17,6 +17,11 @@ class Block {
 
 export class SortedLevels {
   private blocks: Block[] = [];
+  /**
+   * First key of every block, side by side: the block search reads one contiguous array instead of
+   * chasing block → keys → element for every probe.
+   */
+  private heads: number[] = [];
   private count = 0;
   /** Block of the last lookup: updates arrive sorted, so the next key is usually in the same block. */
   private hint = 0;
@@ -27,6 +32,7 @@ export class SortedLevels {
 
   clear(): void {
     this.blocks = [];
+    this.heads = [];
     this.count = 0;
   }
 
@@ -59,6 +65,7 @@ export class SortedLevels {
       block.keys.push(key);
       block.qtys.push(qty);
       blocks.push(block);
+      this.heads.push(key);
       this.count = 1;
       return;
     }
@@ -73,6 +80,7 @@ export class SortedLevels {
     }
     insertAt(keys, i, key);
     insertAt(block.qtys, i, qty);
+    if (i === 0) this.heads[b] = key;
     this.count++;
     if (keys.length > BLOCK_MAX) this.split(b);
   }
@@ -86,8 +94,13 @@ export class SortedLevels {
     removeAt(block.keys, i);
     removeAt(block.qtys, i);
     this.count--;
-    if (block.keys.length === 0) this.blocks.splice(b, 1);
-    else if (block.keys.length < BLOCK_MIN) this.mergeWithNeighbour(b);
+    if (block.keys.length === 0) {
+      this.blocks.splice(b, 1);
+      this.heads.splice(b, 1);
+    } else {
+      if (i === 0) this.heads[b] = block.keys[0];
+      if (block.keys.length < BLOCK_MIN) this.mergeWithNeighbour(b);
+    }
     return true;
   }
 
@@ -97,6 +110,7 @@ export class SortedLevels {
    */
   loadSorted(keys: ArrayLike<number>, qtys: ArrayLike<number>, count: number): void {
     this.blocks = [];
+    this.heads = [];
     this.count = 0;
     let block: Block | undefined;
     for (let i = 0; i < count; i++) {
@@ -104,6 +118,7 @@ export class SortedLevels {
       if (block === undefined || block.keys.length === BLOCK_MAX >> 1) {
         block = new Block();
         this.blocks.push(block);
+        this.heads.push(keys[i]);
       }
       block.keys.push(keys[i]);
       block.qtys.push(qtys[i]);
@@ -163,9 +178,11 @@ export class SortedLevels {
         removed += block.keys.length;
         this.count -= block.keys.length;
         this.blocks.shift();
+        this.heads.shift();
       } else {
         block.keys.splice(0, i);
         block.qtys.splice(0, i);
+        this.heads[0] = block.keys[0];
         removed += i;
         this.count -= i;
       }
@@ -175,15 +192,15 @@ export class SortedLevels {
 
   /** Index of the block whose range should hold `key`: last block with head <= key, or -1 if none. */
   private findBlock(key: number): number {
-    const blocks = this.blocks;
+    const heads = this.heads;
     const h = this.hint;
-    if (h < blocks.length && blocks[h].keys[0] <= key && (h + 1 === blocks.length || blocks[h + 1].keys[0] > key)) return h;
+    if (h < heads.length && heads[h] <= key && (h + 1 === heads.length || heads[h + 1] > key)) return h;
     let lo = 0;
-    let hi = blocks.length - 1;
+    let hi = heads.length - 1;
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (blocks[mid].keys[0] <= key) {
+      if (heads[mid] <= key) {
         found = mid;
         lo = mid + 1;
       } else {
@@ -201,6 +218,7 @@ export class SortedLevels {
     right.keys = block.keys.splice(half);
     right.qtys = block.qtys.splice(half);
     this.blocks.splice(b + 1, 0, right);
+    this.heads.splice(b + 1, 0, right.keys[0]);
   }
 
   private mergeWithNeighbour(b: number): void {
@@ -219,6 +237,7 @@ export class SortedLevels {
       l.qtys.push(r.qtys[i]);
     }
     blocks.splice(right, 1);
+    this.heads.splice(right, 1);
   }
 }
 

@@ -1,4 +1,7 @@
 import { replayCommand, REPLAY_USAGE } from './replayCommand';
+import { watchCommand, WATCH_USAGE } from './watchCommand';
+import { recordCommand, RECORD_USAGE } from './recordCommand';
+import { exchangeCommand, EXCHANGE_USAGE } from './exchangeCommand';
 import { UsageError } from './args';
 import type { CliIo } from './io';
 
@@ -6,6 +9,9 @@ const USAGE = `FlowSight — Binance USDⓈ-M futures order book, headless
 
 usage:
   ${REPLAY_USAGE}
+  ${WATCH_USAGE}
+  ${RECORD_USAGE}
+  ${EXCHANGE_USAGE}
 
 Recordings are '<local ns> <json>' lines (combined-stream envelopes and REST depth snapshots), plain or .gz.`;
 
@@ -13,6 +19,9 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   replay: replayCommand,
+  watch: watchCommand,
+  record: recordCommand,
+  exchange: exchangeCommand,
 };
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

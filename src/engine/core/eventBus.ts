@@ -33,7 +33,11 @@ export class EventBus {
   subscribe<K extends EngineEventType>(type: K, handler: EventHandler<K>): Disposer {
     const wrapped = handler as (event: EngineEvent) => void;
     this.handlers[type] = [...this.handlers[type], wrapped];
+    let active = true;
     return () => {
+      // Once only: a second call must not remove another subscription of the same function.
+      if (!active) return;
+      active = false;
       this.handlers[type] = without(this.handlers[type], wrapped);
     };
   }
@@ -41,7 +45,10 @@ export class EventBus {
   /** Subscribes to every event. */
   subscribeAll(handler: (event: EngineEvent) => void): Disposer {
     this.anyHandlers = [...this.anyHandlers, handler];
+    let active = true;
     return () => {
+      if (!active) return;
+      active = false;
       this.anyHandlers = without(this.anyHandlers, handler);
     };
   }

@@ -55,29 +55,44 @@ export class RecordingWriter {
   private readonly file: WriteStream;
   private readonly gzip: Gzip | undefined;
   private closed = false;
+  /** The first error of the file or the compressor; reported by close(), never thrown at a caller. */
+  private failure: Error | undefined;
   framesWritten = 0;
 
   constructor(path: string) {
     this.file = createWriteStream(path);
+    this.file.on('error', (err) => {
+      this.failure ??= err;
+    });
     if (path.endsWith('.gz')) {
       this.gzip = createGzip();
+      this.gzip.on('error', (err) => {
+        this.failure ??= err;
+      });
       this.gzip.pipe(this.file);
     }
   }
 
+  /** The error that stopped writing, if any. */
+  get error(): Error | undefined {
+    return this.failure;
+  }
+
   /** `localMs` is wall-clock milliseconds; stored as integer nanoseconds. */
   write(localMs: number, text: string): void {
-    if (this.closed) return;
+    if (this.closed || this.failure) return;
     const ns = BigInt(Math.round(localMs * 1000)) * 1000n;
     (this.gzip ?? this.file).write(`${ns} ${text.replace(/\n/g, ' ')}\n`);
     this.framesWritten++;
   }
 
   close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+    if (this.closed) return this.failure ? Promise.reject(this.failure) : Promise.resolve();
     this.closed = true;
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.file.once('finish', () => resolve());
+      this.file.once('finish', () => (this.failure ? reject(this.failure) : resolve()));
+      this.file.once('close', () => (this.failure ? reject(this.failure) : resolve()));
       this.file.once('error', reject);
       if (this.gzip) this.gzip.end();
       else this.file.end();

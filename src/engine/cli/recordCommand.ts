@@ -1,0 +1,60 @@
+import { MarketFeed } from '../live/marketFeed';
+import { RecordingWriter } from '../replay/recordingFile';
+import { intOption, parseArgs, stringOption, UsageError } from './args';
+import { FEED_VALUE_OPTIONS, feedOptions } from './feedOptions';
+import type { CliIo } from './io';
+
+export const RECORD_USAGE =
+  'flowsight record SYMBOL --out FILE[.gz] [--ws-url URL] [--rest-url URL] [--depth full|depth20] [--duration S]';
+
+/**
+ * Records raw frames and the snapshots the book fetched, in the shared/data format, so that `replay`
+ * reads them back and rebuilds the same book.
+ */
+export async function recordCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, [...FEED_VALUE_OPTIONS, 'out', 'duration'], []);
+  const options = feedOptions(args, RECORD_USAGE);
+  const out = stringOption(args, 'out');
+  if (out === undefined) throw new UsageError(`--out is required\nusage: ${RECORD_USAGE}`);
+  const durationS = intOption(args, 'duration', 0, 0, 7 * 24 * 3600);
+
+  const writer = new RecordingWriter(out);
+  const feed = new MarketFeed({
+    symbol: options.symbol,
+    streamUrl: options.streamUrl,
+    restUrl: options.restUrl,
+    depthMode: options.depthMode,
+    staleAfterMs: options.staleAfterMs,
+    log: (level, message) => io.error(`${level}: ${message}`),
+    tap: {
+      frame: (text, receiveMs) => writer.write(receiveMs, text),
+      snapshot: (body, receiveMs) => writer.write(receiveMs, body),
+    },
+  });
+
+  const code = await new Promise<number>((resolve) => {
+    let finished = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (result: number): void => {
+      if (finished) return;
+      finished = true;
+      if (timer) clearTimeout(timer);
+      io.signal.removeEventListener('abort', onAbort);
+      void feed.stop().then(() => resolve(result));
+    };
+    const onAbort = (): void => finish(0);
+    io.signal.addEventListener('abort', onAbort, { once: true });
+    if (durationS > 0) timer = setTimeout(() => finish(0), durationS * 1000);
+    feed.onHealthChange((health) => {
+      if (health.state === 'failed') {
+        io.error(`flowsight record: ${health.reason}`);
+        finish(3);
+      }
+    });
+    io.error(`recording ${options.symbol} to ${out}${durationS > 0 ? ` for ${durationS} s` : ' until Ctrl+C'}`);
+    void feed.start();
+  });
+  await writer.close();
+  io.error(`wrote ${writer.framesWritten} frames to ${out}`);
+  return code;
+}

@@ -1,0 +1,676 @@
+import { EventBus } from '../core/eventBus';
+import type { DepthMode } from '../book/depthSynchronizer';
+import { MarketEngine } from '../marketEngine';
+import type { BookStatus, EngineEvent } from '../protocol/events';
+import { FrameDecoder } from '../protocol/frameDecoder';
+import { DEFAULT_REST_URL, DEFAULT_STREAM_URL, routeOf, streamName, type DepthSpeed } from '../protocol/streams';
+import { systemClock, TimerSet, type Clock, type TimerHandle } from './clock';
+import { FeedError, formatDuration } from './feedError';
+import type { FeedHealth, FeedState, StreamHealth } from './feedHealth';
+import { ReconnectPolicy } from './reconnectPolicy';
+import { RestClient } from './restClient';
+import { RequestWeightBudget } from './requestBudget';
+import { StreamConnection } from './streamConnection';
+import type { SymbolInfo } from './symbolInfo';
+
+export type MarketStream = 'aggTrade' | 'markPrice' | 'forceOrder';
+export type FeedLogLevel = 'info' | 'warn' | 'error';
+
+export interface MarketFeedOptions {
+  symbol: string;
+  streamUrl?: string;
+  restUrl?: string;
+  depthMode?: DepthMode;
+  depthSpeed?: Exclude<DepthSpeed, '0ms'>;
+  /** Streams served on `/market`; a second connection is opened only when some are wanted. */
+  marketStreams?: readonly MarketStream[];
+  staleAfterMs?: number;
+  maxReconnectAttempts?: number;
+  circuitCooldownMs?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** When to open the replacement connection before the exchange's 24 h cut. */
+  rolloverAfterMs?: number;
+  restTimeoutMs?: number;
+  snapshotLimit?: number;
+  /** REST weight this feed may spend a minute (Binance allows 2,400 per IP). */
+  restWeightPerMinute?: number;
+  clock?: Clock;
+  random?: () => number;
+  log?: (level: FeedLogLevel, message: string) => void;
+  bus?: EventBus;
+  /** Sees every raw frame and every REST snapshot body as received (for recording sessions). */
+  tap?: { frame(text: string, receiveMs: number): void; snapshot(body: string, receiveMs: number): void };
+}
+
+const SILENT_HINT =
+  'Since 2026-04-23 Binance serves depth, bookTicker and trade on /public and aggTrade, markPrice and forceOrder on /market; a stream asked for on the wrong path is acknowledged and then never delivers.';
+
+/**
+ * The live market data manager for one symbol: validates the symbol, opens the `/public` connection
+ * (and `/market` when wanted), keeps the engine's book in sync through REST snapshots, reconnects with
+ * backoff and a circuit breaker, swaps connections before the 24 h cut, moves to another symbol with
+ * UNSUBSCRIBE/SUBSCRIBE, and describes all of it in one health object.
+ */
+export class MarketFeed {
+  readonly bus: EventBus;
+  readonly streamUrl: string;
+  readonly restUrl: string;
+  readonly depthMode: DepthMode;
+  private readonly options: MarketFeedOptions;
+  private readonly clock: Clock;
+  private readonly timers: TimerSet;
+  private readonly rest: RestClient;
+  private readonly policy: ReconnectPolicy;
+  private readonly marketPolicy: ReconnectPolicy;
+  private symbolName: string;
+  private info: SymbolInfo | undefined;
+  private currentEngine: MarketEngine | undefined;
+  private publicConn: StreamConnection | undefined;
+  private marketConn: StreamConnection | undefined;
+  private standby: { conn: StreamConnection; decoder: FrameDecoder; deadline: TimerHandle } | undefined;
+  private retryTimer: TimerHandle | undefined;
+  private marketRetryTimer: TimerHandle | undefined;
+  private rolloverTimer: TimerHandle | undefined;
+  private stateName: FeedState = 'idle';
+  private stateReason = 'not started';
+  private stateSince: number;
+  private nextAttemptAt: number | undefined;
+  private lastError: string | undefined;
+  private readonly warnings: string[] = [];
+  private stopped = false;
+  private started = false;
+  private generation = 0;
+  /** The engine a snapshot is being fetched for, if any: one request at a time per book. */
+  private snapshotFor: MarketEngine | undefined;
+  private readonly healthListeners = new Set<(health: FeedHealth) => void>();
+  private readonly counters = { reconnects: 0, drops: 0, circuitOpens: 0, rollovers: 0, snapshotsDeferred: 0, priorResyncs: 0, priorGaps: 0, priorMalformed: 0 };
+
+  constructor(options: MarketFeedOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.timers = new TimerSet(this.clock);
+    this.symbolName = options.symbol.trim().toUpperCase();
+    this.streamUrl = options.streamUrl ?? DEFAULT_STREAM_URL;
+    this.restUrl = options.restUrl ?? DEFAULT_REST_URL;
+    this.depthMode = options.depthMode ?? 'full';
+    this.bus = options.bus ?? new EventBus();
+    this.stateSince = this.clock.now();
+    this.rest = new RestClient({
+      restUrl: this.restUrl,
+      clock: this.clock,
+      timeoutMs: options.restTimeoutMs,
+      budget: new RequestWeightBudget(this.clock, options.restWeightPerMinute ?? 1200),
+    });
+    const policyOptions = {
+      baseMs: options.backoffBaseMs,
+      capMs: options.backoffCapMs,
+      maxAttempts: options.maxReconnectAttempts,
+      cooldownMs: options.circuitCooldownMs,
+      random: options.random,
+    };
+    this.policy = new ReconnectPolicy(policyOptions);
+    this.marketPolicy = new ReconnectPolicy(policyOptions);
+  }
+
+  get symbol(): string {
+    return this.symbolName;
+  }
+
+  get state(): FeedState {
+    return this.stateName;
+  }
+
+  /** The engine of the current symbol (replaced on a symbol switch). */
+  get engine(): MarketEngine | undefined {
+    return this.currentEngine;
+  }
+
+  get symbolInfo(): SymbolInfo | undefined {
+    return this.info;
+  }
+
+  /** All trading symbols the exchange lists (for a symbol picker). */
+  async listSymbols(): Promise<SymbolInfo[]> {
+    return [...(await this.rest.symbols()).values()].filter((s) => s.status === 'TRADING');
+  }
+
+  onHealthChange(listener: (health: FeedHealth) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
+  }
+
+  /** Looks the symbol up, then connects. Never throws: failures become states with reasons. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.connectFromScratch('starting');
+  }
+
+  /** Drops the connections and starts over now (the user's "Reconnect"). */
+  reconnect(): void {
+    if (this.stopped) return;
+    this.log('info', 'reconnect requested');
+    this.policy.onSuccess();
+    this.timers.cancel(this.retryTimer);
+    this.retryTimer = undefined;
+    this.closeConnections();
+    this.counters.reconnects++;
+    void this.connectFromScratch('reconnect requested');
+  }
+
+  /**
+   * Moves to another symbol. The symbol is checked first (an unknown one is refused with a FeedError
+   * and the current one keeps running); on an open socket the streams are swapped with
+   * UNSUBSCRIBE/SUBSCRIBE rather than a reconnect.
+   */
+  async setSymbol(symbol: string): Promise<void> {
+    const next = symbol.trim().toUpperCase();
+    if (next === this.symbolName && this.info !== undefined) return;
+    const info = await this.rest.symbol(next);
+    const oldStreams = this.publicStreams();
+    const oldMarket = this.marketStreamNames();
+    this.symbolName = next;
+    this.info = info;
+    this.installEngine(info);
+    this.log('info', `switching to ${next}`);
+    const conn = this.publicConn;
+    if (conn?.isOpen) {
+      this.setState('syncing', `switching to ${next}`);
+      try {
+        await conn.unsubscribe(oldStreams.filter((s) => !this.publicStreams().includes(s)));
+        await conn.subscribe(this.publicStreams());
+        const market = this.marketConn;
+        if (market?.isOpen) {
+          await market.unsubscribe(oldMarket);
+          await market.subscribe(this.marketStreamNames());
+        }
+      } catch (err) {
+        this.log('warn', `could not switch streams in place (${(err as Error).message}); reconnecting`);
+        this.closeConnections();
+        this.openConnections();
+      }
+    } else if (this.started && !this.stopped && this.stateName !== 'failed') {
+      this.closeConnections();
+      this.openConnections();
+    } else if (this.stateName === 'failed') {
+      await this.connectFromScratch(`switching to ${next}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.generation++;
+    this.timers.dispose();
+    this.closeConnections();
+    this.rest.dispose();
+    this.setState('idle', 'stopped');
+    this.healthListeners.clear();
+  }
+
+  health(): FeedHealth {
+    const now = this.clock.now();
+    const engine = this.currentEngine;
+    const metrics = engine?.metrics.snapshot(now) ?? emptyMetrics(now);
+    const sync = engine?.sync;
+    const book = engine?.book;
+    const conn = this.publicConn;
+    const streams: StreamHealth[] = [...this.publicStreams(), ...this.marketStreamNames()].map((stream) => {
+      const m = metrics.streams.find((s) => s.stream === stream);
+      return {
+        stream,
+        route: routeOf(stream),
+        messagesPerSecond: m?.messagesPerSecond ?? 0,
+        lastMessageAgeMs: m ? m.lastMessageAgeMs : -1,
+      };
+    });
+    return {
+      symbol: this.symbolName,
+      state: this.stateName,
+      reason: this.stateReason,
+      since: this.stateSince,
+      endpoint: { streamUrl: this.streamUrl, restUrl: this.restUrl },
+      nextAttemptAt: this.nextAttemptAt,
+      connection: {
+        id: conn?.id,
+        openedAt: conn?.isOpen ? conn.openedAt : undefined,
+        uptimeMs: conn?.isOpen ? now - conn.openedAt : 0,
+      },
+      book: {
+        status: sync?.status ?? 'idle',
+        bidLevels: book?.levelCount('bid') ?? 0,
+        askLevels: book?.levelCount('ask') ?? 0,
+        lastUpdateId: book?.lastUpdateId ?? 0,
+        bestBid: book?.bestPrice('bid') ?? NaN,
+        bestAsk: book?.bestPrice('ask') ?? NaN,
+      },
+      counters: {
+        reconnects: this.counters.reconnects,
+        resyncs: this.counters.priorResyncs + (sync?.counters.resyncs ?? 0),
+        gaps: this.counters.priorGaps + (sync?.counters.gaps ?? 0),
+        malformed: this.counters.priorMalformed + (engine?.metrics.counter('malformed') ?? 0),
+        drops: this.counters.drops,
+        snapshotsDeferred: this.counters.snapshotsDeferred,
+        circuitOpens: this.counters.circuitOpens,
+        rollovers: this.counters.rollovers,
+      },
+      streams,
+      metrics,
+      lastError: this.lastError,
+      warnings: [...this.warnings],
+    };
+  }
+
+  // ---- connection lifecycle ----
+
+  private async connectFromScratch(why: string): Promise<void> {
+    const generation = ++this.generation;
+    this.setState('connecting', `${why}: looking up ${this.symbolName} on ${this.restUrl}`);
+    let info: SymbolInfo;
+    try {
+      info = await this.rest.symbol(this.symbolName);
+    } catch (err) {
+      if (generation !== this.generation || this.stopped) return;
+      this.onConnectFailure(toFeedError(err), 'looking up the symbol');
+      return;
+    }
+    if (generation !== this.generation || this.stopped) return;
+    if (this.info?.symbol !== info.symbol || this.currentEngine === undefined) {
+      this.info = info;
+      this.installEngine(info);
+    }
+    this.openConnections();
+  }
+
+  private installEngine(info: SymbolInfo): void {
+    const old = this.currentEngine;
+    if (old) {
+      this.counters.priorResyncs += old.sync.counters.resyncs;
+      this.counters.priorGaps += old.sync.counters.gaps;
+      this.counters.priorMalformed += old.metrics.counter('malformed');
+    }
+    const engine = new MarketEngine({
+      symbol: info.symbol,
+      tickSize: info.tickSize,
+      depthMode: this.depthMode,
+      bus: this.bus,
+      now: () => this.clock.now(),
+      requestSnapshot: (reason) => this.fetchSnapshot(engine, reason),
+    });
+    this.currentEngine = engine;
+  }
+
+  private publicStreams(): string[] {
+    const speed = this.options.depthSpeed ?? '100ms';
+    return [
+      streamName(this.symbolName, this.depthMode === 'full' ? 'depth' : 'depth20', speed),
+      streamName(this.symbolName, 'bookTicker'),
+      streamName(this.symbolName, 'trade'),
+    ];
+  }
+
+  private marketStreamNames(): string[] {
+    return (this.options.marketStreams ?? []).map((kind) => streamName(this.symbolName, kind));
+  }
+
+  private openConnections(): void {
+    if (this.stopped) return;
+    this.openPublic();
+    if (this.marketStreamNames().length > 0) this.openMarket();
+  }
+
+  private newConnection(route: 'public' | 'market', streams: string[]): StreamConnection {
+    const conn: StreamConnection = new StreamConnection({
+      baseUrl: this.streamUrl,
+      route,
+      streams,
+      clock: this.clock,
+      staleAfterMs: this.options.staleAfterMs ?? 10_000,
+      silentAfterMs: route === 'public' ? (this.options.staleAfterMs ?? 10_000) : 0,
+      onFrame: (text, receiveMs) => this.onFrame(conn, text, receiveMs),
+      onOpen: () => this.onOpen(conn),
+      onClose: (info) => this.onClose(conn, info),
+      onStale: (silentFor) => this.onStale(conn, silentFor),
+      onSilent: (silent) => this.onSilent(conn, silent),
+    });
+    return conn;
+  }
+
+  private openPublic(): void {
+    const conn = this.newConnection('public', this.publicStreams());
+    this.publicConn = conn;
+    if (this.stateName !== 'reconnecting' && this.stateName !== 'circuit-open') {
+      this.setState('connecting', `connecting to ${conn.url}`);
+    }
+    this.log('info', `connecting to ${conn.url}`);
+    conn.open();
+  }
+
+  private openMarket(): void {
+    const conn = this.newConnection('market', this.marketStreamNames());
+    this.marketConn = conn;
+    conn.open();
+  }
+
+  private closeConnections(): void {
+    const conns = [this.publicConn, this.marketConn, this.standby?.conn];
+    if (this.standby) this.timers.cancel(this.standby.deadline);
+    this.publicConn = undefined;
+    this.marketConn = undefined;
+    this.standby = undefined;
+    this.timers.cancel(this.rolloverTimer);
+    this.timers.cancel(this.marketRetryTimer);
+    this.rolloverTimer = undefined;
+    for (const conn of conns) conn?.close();
+  }
+
+  private onOpen(conn: StreamConnection): void {
+    if (conn === this.standby?.conn) {
+      this.log('info', `replacement connection ${conn.id} open; waiting for it to continue the book`);
+      return;
+    }
+    if (conn !== this.publicConn && conn !== this.marketConn) return;
+    this.log('info', `${conn.route} connection ${conn.id} open`);
+    if (conn === this.publicConn) {
+      this.nextAttemptAt = undefined;
+      const bookStatus = this.currentEngine?.sync.status;
+      this.setState(bookStatus === 'live' ? 'live' : 'syncing', 'connected; synchronising the order book');
+      this.scheduleRollover(conn);
+    }
+  }
+
+  private onFrame(conn: StreamConnection, text: string, receiveMs: number): void {
+    const engine = this.currentEngine;
+    if (engine === undefined) return;
+    if (conn === this.standby?.conn) {
+      this.onStandbyFrame(conn, text, receiveMs);
+      return;
+    }
+    if (conn !== this.publicConn && conn !== this.marketConn) return;
+    this.options.tap?.frame(text, receiveMs);
+    const before = engine.sync.status;
+    const event = engine.ingest(text, receiveMs);
+    if (event.type === 'malformed') this.log('warn', `malformed frame on ${conn.route} (${event.reason}): ${event.sample}`);
+    const after = engine.sync.status;
+    if (after !== before) this.onBookStatus(after, engine.sync.reason);
+    else if (after === 'live' && this.stateName !== 'live' && conn === this.publicConn) this.onBookStatus(after, engine.sync.reason);
+  }
+
+  private onBookStatus(status: BookStatus, reason: string): void {
+    if (status === 'live') {
+      this.policy.onSuccess();
+      this.lastError = undefined;
+      this.setState('live', reason);
+    } else if (status === 'resyncing') {
+      this.log('warn', `resynchronising ${this.symbolName}: ${reason}`);
+      this.setState('syncing', reason);
+    } else if (status === 'syncing') {
+      this.setState('syncing', reason);
+    }
+  }
+
+  private onClose(conn: StreamConnection, info: { code: number; reason: string; error: FeedError | undefined; wasOpen: boolean }): void {
+    if (this.stopped) return;
+    if (conn === this.standby?.conn) {
+      this.timers.cancel(this.standby.deadline);
+      this.standby = undefined;
+      this.log('warn', `replacement connection closed before taking over (${info.error?.message ?? info.reason})`);
+      return;
+    }
+    if (conn === this.marketConn) {
+      this.marketConn = undefined;
+      const decision = this.marketPolicy.onFailure();
+      this.log('warn', `market connection lost (${info.error?.message ?? info.reason}); retrying in ${formatDuration(decision.delayMs)}`);
+      this.marketRetryTimer = this.timers.after(info.error?.retryAfterMs ?? decision.delayMs, () => {
+        this.marketRetryTimer = undefined;
+        if (!this.marketConn && this.publicConn) this.openMarket();
+      });
+      return;
+    }
+    if (conn !== this.publicConn) return;
+    this.publicConn = undefined;
+    this.timers.cancel(this.rolloverTimer);
+    this.rolloverTimer = undefined;
+    if (info.wasOpen) this.counters.drops++;
+    // A replacement that is already open takes over at once; the book resyncs through it.
+    const standby = this.standby;
+    if (standby && standby.conn.isOpen) {
+      this.timers.cancel(standby.deadline);
+      this.standby = undefined;
+      this.promote(standby.conn, `connection ${conn.id} closed (${info.reason}); the replacement took over`);
+      this.currentEngine?.sync.invalidate('connection replaced; resynchronising');
+      this.onBookStatus('resyncing', 'connection replaced; resynchronising');
+      return;
+    }
+    const error = info.error ?? new FeedError('closed', `connection closed: ${info.reason}`, true);
+    this.currentEngine?.sync.invalidate(`connection lost: ${error.message}`);
+    this.onConnectFailure(error, info.wasOpen ? 'the connection dropped' : 'connecting');
+  }
+
+  private onStale(conn: StreamConnection, silentForMs: number): void {
+    if (conn !== this.publicConn && conn !== this.marketConn) return;
+    const message = `no data from ${conn.route} for ${formatDuration(silentForMs)}`;
+    if (conn === this.publicConn) {
+      this.setState('stale', `${message}; reconnecting`);
+      this.currentEngine?.sync.invalidate(message);
+    }
+    this.log('warn', `${message}; reconnecting`);
+    // close() removes the socket without a close event reaching onClose, so schedule the retry here.
+    conn.close();
+    if (conn === this.marketConn) {
+      this.marketConn = undefined;
+      this.marketRetryTimer = this.timers.after(this.marketPolicy.onFailure().delayMs, () => {
+        this.marketRetryTimer = undefined;
+        if (!this.marketConn && this.publicConn) this.openMarket();
+      });
+      return;
+    }
+    this.publicConn = undefined;
+    this.counters.drops++;
+    this.onConnectFailure(new FeedError('timeout', message, true), 'the stream went silent');
+  }
+
+  private onSilent(conn: StreamConnection, silent: string[]): void {
+    const message = `subscribed to ${silent.join(', ')} on /${conn.route}, but nothing has arrived. ${SILENT_HINT}`;
+    if (!this.warnings.includes(message)) this.warnings.push(message);
+    if (this.warnings.length > 10) this.warnings.shift();
+    this.log('warn', message);
+    this.emitHealth();
+  }
+
+  /** Decides what happens after a failed or lost connection. */
+  private onConnectFailure(error: FeedError, during: string): void {
+    this.lastError = error.message;
+    this.publish({ type: 'webSocketError', time: this.clock.now(), endpoint: this.streamUrl, message: error.message, code: error.status ?? error.kind });
+    if (!error.retryable) {
+      this.log('error', `${during}: ${error.message}`);
+      this.closeConnections();
+      this.nextAttemptAt = undefined;
+      this.setState('failed', error.message);
+      return;
+    }
+    const decision = this.policy.onFailure();
+    let delay = decision.delayMs;
+    if (error.retryAfterMs !== undefined) delay = Math.max(delay, error.retryAfterMs);
+    this.nextAttemptAt = this.clock.now() + delay;
+    this.counters.reconnects++;
+    if (decision.kind === 'circuit-open') {
+      this.counters.circuitOpens++;
+      const reason = `${decision.failures} failed attempts in a row (last: ${error.message}); pausing ${formatDuration(delay)} before trying again`;
+      this.log('error', reason);
+      this.setState('circuit-open', reason);
+    } else {
+      const reason = `${during}: ${error.message} — retrying in ${formatDuration(delay)} (attempt ${decision.attempt})`;
+      this.log('warn', reason);
+      this.setState('reconnecting', reason);
+    }
+    this.timers.cancel(this.retryTimer);
+    this.retryTimer = this.timers.after(delay, () => {
+      this.retryTimer = undefined;
+      if (this.stopped) return;
+      this.closeConnections();
+      if (this.info === undefined || this.currentEngine === undefined) void this.connectFromScratch('retrying');
+      else this.openConnections();
+    });
+  }
+
+  // ---- snapshots ----
+
+  private fetchSnapshot(engine: MarketEngine, reason: string): void {
+    if (this.snapshotFor === engine) return;
+    this.snapshotFor = engine;
+    const done = (): void => {
+      if (this.snapshotFor === engine) this.snapshotFor = undefined;
+    };
+    this.log('info', `requesting a depth snapshot for ${engine.symbol} (${reason})`);
+    const attempt = async (tries: number): Promise<void> => {
+      try {
+        const snapshot = await this.rest.depthSnapshot(engine.symbol, this.options.snapshotLimit ?? 1000, (waitMs) => {
+          this.counters.snapshotsDeferred++;
+          const message = `resync storm: snapshot requests are rate limited to stay within the request-weight budget; next in ${formatDuration(waitMs)}`;
+          this.log('warn', message);
+          if (!this.warnings.includes(message)) this.warnings.push(message);
+          if (this.warnings.length > 10) this.warnings.shift();
+        }, this.options.tap ? (body) => this.options.tap?.snapshot(body, this.clock.now()) : undefined);
+        done();
+        if (engine !== this.currentEngine || this.stopped) return;
+        const before = engine.sync.status;
+        engine.handle(snapshot, this.clock.now());
+        if (engine.sync.status !== before || engine.sync.status === 'live') this.onBookStatus(engine.sync.status, engine.sync.reason);
+      } catch (err) {
+        if (engine !== this.currentEngine || this.stopped) {
+          done();
+          return;
+        }
+        const error = toFeedError(err);
+        this.lastError = error.message;
+        if (!error.retryable) {
+          done();
+          this.onConnectFailure(error, 'fetching the depth snapshot');
+          return;
+        }
+        const delay = Math.max(error.retryAfterMs ?? 0, Math.min(30_000, 500 * 2 ** Math.min(tries, 6)));
+        this.log('warn', `depth snapshot failed (${error.message}); trying again in ${formatDuration(delay)}`);
+        this.setState(this.stateName === 'live' ? 'syncing' : this.stateName, `depth snapshot failed: ${error.message}`);
+        this.timers.after(delay, () => {
+          if (engine !== this.currentEngine || this.stopped || !engine.sync.awaitingSnapshot) {
+            done();
+            return;
+          }
+          void attempt(tries + 1);
+        });
+      }
+    };
+    void attempt(0);
+  }
+
+  // ---- 24 h rollover ----
+
+  private scheduleRollover(conn: StreamConnection): void {
+    this.timers.cancel(this.rolloverTimer);
+    const after = this.options.rolloverAfterMs ?? 23.5 * 3_600_000;
+    this.rolloverTimer = this.timers.after(after, () => {
+      this.rolloverTimer = undefined;
+      if (conn === this.publicConn && !this.stopped) this.startRollover();
+    });
+  }
+
+  private startRollover(): void {
+    if (this.standby || !this.publicConn) return;
+    const conn = this.newConnection('public', this.publicStreams());
+    const deadline = this.timers.after(60_000, () => {
+      // No seamless hand-over within a minute: switch anyway and resync through the new connection.
+      if (this.standby?.conn !== conn) return;
+      this.standby = undefined;
+      const old = this.publicConn;
+      this.promote(conn, 'replacement connection did not line up with the book within 60 s; resynchronising through it');
+      old?.close();
+      this.currentEngine?.sync.invalidate('connection replaced; resynchronising');
+      this.onBookStatus('resyncing', 'connection replaced; resynchronising');
+    });
+    this.standby = { conn, decoder: new FrameDecoder(this.symbolName), deadline };
+    this.log('info', `opening a replacement connection before the exchange's 24 h cut`);
+    conn.open();
+  }
+
+  /**
+   * Frames of the replacement. Both connections carry the same update-id chain, the old one usually a
+   * little ahead; the hand-over point is the first diff on the new one that either continues the
+   * book (pu = the book's last u) or is the very diff the book applied last (u = the book's last u).
+   */
+  private onStandbyFrame(conn: StreamConnection, text: string, receiveMs: number): void {
+    const standby = this.standby!;
+    const engine = this.currentEngine!;
+    if (!text.includes('depthUpdate')) return;
+    const event = standby.decoder.decode(text, receiveMs);
+    if (event.type !== 'depthUpdate') return;
+    const last = engine.book.lastUpdateId;
+    const live = engine.sync.status === 'live';
+    const continues = this.depthMode === 'depth20' || (live && event.prevFinalUpdateId === last);
+    const caughtUp = live && event.finalUpdateId === last;
+    if (!continues && !caughtUp) return;
+    this.timers.cancel(standby.deadline);
+    this.standby = undefined;
+    const old = this.publicConn;
+    this.promote(conn, `switched to connection ${conn.id} before the 24 h cut without a gap`);
+    old?.close();
+    if (continues) this.onFrame(conn, text, receiveMs);
+  }
+
+  private promote(conn: StreamConnection, message: string): void {
+    this.publicConn = conn;
+    this.counters.rollovers++;
+    this.log('info', message);
+    this.scheduleRollover(conn);
+    this.emitHealth();
+  }
+
+  // ---- state ----
+
+  private setState(state: FeedState, reason: string): void {
+    if (state === this.stateName && reason === this.stateReason) return;
+    if (state !== this.stateName) this.stateSince = this.clock.now();
+    this.stateName = state;
+    this.stateReason = reason;
+    this.emitHealth();
+  }
+
+  private emitHealth(): void {
+    if (this.healthListeners.size === 0) return;
+    const health = this.health();
+    for (const listener of [...this.healthListeners]) {
+      try {
+        listener(health);
+      } catch (err) {
+        this.log('error', `health listener failed: ${String(err)}`);
+      }
+    }
+  }
+
+  private publish(event: EngineEvent): void {
+    this.bus.publish(event);
+  }
+
+  private log(level: FeedLogLevel, message: string): void {
+    this.options.log?.(level, `[${this.symbolName}] ${message}`);
+  }
+}
+
+function toFeedError(err: unknown): FeedError {
+  return err instanceof FeedError ? err : new FeedError('network', err instanceof Error ? err.message : String(err), true);
+}
+
+function emptyMetrics(now: number): FeedHealth['metrics'] {
+  const zero = { samples: 0, p50: 0, p95: 0, p99: 0, max: 0 };
+  return {
+    takenAtMs: now,
+    messagesPerSecond: 0,
+    bytesPerSecond: 0,
+    streams: [],
+    exchangeLatencyMs: zero,
+    clockSkewSamples: 0,
+    processingMicros: zero,
+    counters: { messages: 0, bytes: 0, gaps: 0, resyncs: 0, malformed: 0, drops: 0, reconnects: 0, snapshotsRequested: 0, snapshotsApplied: 0, handlerErrors: 0 },
+  };
+}

@@ -1,0 +1,106 @@
+import type { BookSnapshotMessage } from '../../shared/panelProtocol';
+
+/**
+ * Binary records for the SharedRing between the feed worker and the extension host. A snapshot is a
+ * small JSON header followed by its typed arrays as raw bytes, so the 3,000-row ladder crosses the
+ * thread boundary as one memcpy rather than a structured clone of thousands of numbers.
+ */
+export const enum RecordKind {
+  Snapshot = 1,
+  Status = 2,
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+// JSON has no NaN or Infinity (an empty side has a NaN best price): carry them as tagged objects.
+function replacer(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? { $nf: String(value) } : value;
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && '$nf' in value) return Number((value as { $nf: string }).$nf);
+  return value;
+}
+
+type SnapshotHeader = Omit<BookSnapshotMessage, 'bids' | 'asks' | 'trades'> & { lengths: number[] };
+
+export function encodeSnapshot(snapshot: BookSnapshotMessage): Uint8Array {
+  const arrays: Float64Array[] = [
+    snapshot.bids.prices,
+    snapshot.bids.qtys,
+    snapshot.asks.prices,
+    snapshot.asks.qtys,
+    snapshot.trades.times,
+    snapshot.trades.prices,
+    snapshot.trades.qtys,
+  ];
+  const { bids: _b, asks: _a, trades: _t, ...rest } = snapshot;
+  void _b;
+  void _a;
+  void _t;
+  const header: SnapshotHeader = { ...rest, lengths: [...arrays.map((a) => a.length), snapshot.trades.sides.length] };
+  const json = encoder.encode(JSON.stringify(header, replacer));
+  const headerBytes = align8(8 + json.length);
+  let size = headerBytes;
+  for (const a of arrays) size += a.byteLength;
+  size += snapshot.trades.sides.byteLength;
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  view.setUint8(0, RecordKind.Snapshot);
+  view.setUint32(4, json.length, true);
+  out.set(json, 8);
+  let offset = headerBytes;
+  for (const a of arrays) {
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), offset);
+    offset += a.byteLength;
+  }
+  out.set(new Uint8Array(snapshot.trades.sides.buffer, snapshot.trades.sides.byteOffset, snapshot.trades.sides.byteLength), offset);
+  return out;
+}
+
+export function encodeStatus(status: unknown): Uint8Array {
+  const json = encoder.encode(JSON.stringify(status, replacer));
+  const out = new Uint8Array(8 + json.length);
+  const view = new DataView(out.buffer);
+  view.setUint8(0, RecordKind.Status);
+  view.setUint32(4, json.length, true);
+  out.set(json, 8);
+  return out;
+}
+
+export type DecodedRecord = { kind: RecordKind.Snapshot; snapshot: BookSnapshotMessage } | { kind: RecordKind.Status; status: unknown };
+
+/** Decodes a record; the bytes may be a view into shared memory, so everything is copied out. */
+export function decodeRecord(bytes: Uint8Array): DecodedRecord {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const kind = view.getUint8(0) as RecordKind;
+  const jsonLength = view.getUint32(4, true);
+  // TextDecoder refuses views of shared memory in some runtimes: copy the header bytes first.
+  const json = decoder.decode(bytes.slice(8, 8 + jsonLength));
+  if (kind === RecordKind.Status) return { kind, status: JSON.parse(json, reviver) as unknown };
+  if (kind !== RecordKind.Snapshot) throw new Error(`unknown ring record kind ${kind}`);
+  const header = JSON.parse(json, reviver) as SnapshotHeader;
+  let offset = align8(8 + jsonLength);
+  const take = (n: number): Float64Array => {
+    const copy = new Float64Array(n);
+    new Uint8Array(copy.buffer).set(bytes.subarray(offset, offset + n * 8));
+    offset += n * 8;
+    return copy;
+  };
+  const [nbp, nbq, nap, naq, ntt, ntp, ntq, nts] = header.lengths;
+  const bids = { prices: take(nbp), qtys: take(nbq) };
+  const asks = { prices: take(nap), qtys: take(naq) };
+  const times = take(ntt);
+  const prices = take(ntp);
+  const qtys = take(ntq);
+  const sides = new Int8Array(nts);
+  new Uint8Array(sides.buffer).set(bytes.subarray(offset, offset + nts));
+  const { lengths: _lengths, ...rest } = header;
+  void _lengths;
+  return { kind, snapshot: { ...rest, bids, asks, trades: { times, prices, qtys, sides } } };
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}

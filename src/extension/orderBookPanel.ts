@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { ORDER_BOOK_VIEW_TYPE, parseWebviewMessage, type BookSnapshotMessage, type HostToWebview, type PanelSettings, type WebviewToHost } from '../shared/panelProtocol';
+import { Disposable } from './disposable';
+import type { FeedController } from './feedController';
+import type { FlowSightSettings } from './settings';
+
+/** A postMessage that has not resolved in this time is treated as lost, so frames keep flowing. */
+const POST_TIMEOUT_MS = 2000;
+
+/**
+ * The order-book panel. It waits for the webview's `ready` before posting anything, sends one frame
+ * per refresh tick (latest wins; nothing while hidden; a full frame as soon as it is shown again) and
+ * is restored after a window reload by the serializer.
+ */
+export class OrderBookPanel extends Disposable {
+  private static current: OrderBookPanel | undefined;
+  private ready = false;
+  private latest: BookSnapshotMessage | undefined;
+  private posting = false;
+  private pendingLatest = false;
+  private readonly paintLatencies: number[] = [];
+  private readonly sentAt = new Map<number, number>();
+  framesPosted = 0;
+  framesPainted = 0;
+
+  static createOrShow(context: vscode.ExtensionContext, feed: FeedController, settings: () => FlowSightSettings, log: vscode.LogOutputChannel): OrderBookPanel {
+    if (OrderBookPanel.current) {
+      OrderBookPanel.current.panel.reveal(undefined, false);
+      return OrderBookPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(ORDER_BOOK_VIEW_TYPE, 'FlowSight Order Book', vscode.ViewColumn.Active, OrderBookPanel.webviewOptions(context));
+    OrderBookPanel.current = new OrderBookPanel(panel, context, feed, settings, log);
+    return OrderBookPanel.current;
+  }
+
+  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, feed: FeedController, settings: () => FlowSightSettings, log: vscode.LogOutputChannel): OrderBookPanel {
+    OrderBookPanel.current?.dispose();
+    panel.webview.options = OrderBookPanel.webviewOptions(context);
+    OrderBookPanel.current = new OrderBookPanel(panel, context, feed, settings, log);
+    return OrderBookPanel.current;
+  }
+
+  static get instance(): OrderBookPanel | undefined {
+    return OrderBookPanel.current;
+  }
+
+  private static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      // Only what the page loads: the bundle and its stylesheet.
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+    };
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    private readonly feed: FeedController,
+    private readonly settings: () => FlowSightSettings,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'flowsight.svg');
+    panel.webview.html = this.html();
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
+    this.register(
+      panel.onDidChangeViewState(() => {
+        this.feed.setPanelVisible(this.ready && panel.visible);
+        if (panel.visible && this.latest) this.post(this.latest);
+      }),
+    );
+    this.register(
+      feed.onSnapshot((snapshot) => {
+        this.latest = snapshot;
+        if (this.ready && this.panel.visible) this.post(snapshot);
+      }),
+    );
+    this.registerFn(() => {
+      if (OrderBookPanel.current === this) OrderBookPanel.current = undefined;
+      this.feed.setPanelVisible(false);
+    });
+  }
+
+  /** Exchange→paint latency of recent frames (ms, host clock), for diagnostics and benchmarks. */
+  paintLatencyMs(): number[] {
+    return [...this.paintLatencies];
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  get lastSnapshot(): BookSnapshotMessage | undefined {
+    return this.latest;
+  }
+
+  override dispose(): void {
+    const panel = this.panel;
+    super.dispose();
+    panel.dispose();
+  }
+
+  /** Pushes changed settings (rows, grouping choices, refresh rate) to the page. */
+  updateSettings(): void {
+    if (this.ready) void this.send({ type: 'settings', settings: this.panelSettings() });
+  }
+
+  setPaused(paused: boolean): void {
+    if (this.ready) void this.send({ type: 'paused', paused });
+  }
+
+  private onMessage(raw: unknown): void {
+    const message = parseWebviewMessage(raw);
+    if (typeof message === 'string') {
+      this.log.warn(`order book panel sent a bad message: ${message}`);
+      return;
+    }
+    this.handle(message);
+  }
+
+  private handle(message: WebviewToHost): void {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        void this.send({ type: 'init', symbol: this.latest?.symbol ?? this.settings().symbol, tickSize: this.latest?.tickSize ?? 0, settings: this.panelSettings(), paused: this.feed.isPaused });
+        this.feed.setPanelVisible(this.panel.visible);
+        if (this.latest) this.post(this.latest);
+        return;
+      case 'setGrouping':
+        this.feed.setToolbarGrouping(message.groupTicks);
+        return;
+      case 'setRows':
+        this.feed.setToolbarRows(message.rows);
+        return;
+      case 'setPaused':
+        this.feed.setPaused(message.paused);
+        return;
+      case 'toggleCumulative':
+        return;
+      case 'painted': {
+        this.framesPainted++;
+        const sent = this.sentAt.get(message.seq);
+        if (sent !== undefined) {
+          this.sentAt.delete(message.seq);
+          this.paintLatencies.push(Date.now() - sent);
+          if (this.paintLatencies.length > 2000) this.paintLatencies.shift();
+        }
+        return;
+      }
+      case 'error':
+        this.log.error(`order book panel: ${message.message}`);
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  /** Posts a frame; while one is in flight only the newest waiting frame is kept. */
+  private post(snapshot: BookSnapshotMessage): void {
+    this.latest = snapshot;
+    if (this.posting) {
+      this.pendingLatest = true;
+      return;
+    }
+    this.posting = true;
+    this.sentAt.set(snapshot.seq, snapshot.sentAt);
+    if (this.sentAt.size > 200) this.sentAt.delete(this.sentAt.keys().next().value as number);
+    this.framesPosted++;
+    void this.send(snapshot).finally(() => {
+      this.posting = false;
+      if (this.pendingLatest && this.latest && this.panel.visible && !this.disposed) {
+        this.pendingLatest = false;
+        this.post(this.latest);
+      }
+    });
+  }
+
+  private async send(message: HostToWebview): Promise<void> {
+    if (this.disposed) return;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.panel.webview.postMessage(message),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, POST_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (err) {
+      if (!this.disposed) this.log.warn(`could not post to the order book panel: ${(err as Error).message}`);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  private panelSettings(): PanelSettings {
+    const s = this.settings();
+    return {
+      maxVisibleRows: s.maxVisibleRows,
+      groupingChoices: [1, 10, 100, 1000],
+      groupTicks: this.latest?.groupTicks ?? 1,
+      refreshIntervalMs: s.refreshIntervalMs,
+      showCumulative: false,
+    };
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = makeNonce();
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview.css'));
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data:`,
+      `font-src ${webview.cspSource}`,
+      // The toolkit's web components inject their styles at run time.
+      `style-src ${webview.cspSource} 'unsafe-inline'`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>FlowSight Order Book</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+}
+
+function makeNonce(): string {
+  return randomBytes(18).toString('base64');
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled panel message ${JSON.stringify(value)}`);
+}

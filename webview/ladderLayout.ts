@@ -1,0 +1,64 @@
+/**
+ * Geometry shared by the renderers and the hit test, so what is drawn and what is hovered agree.
+ * Pure (no DOM).
+ *
+ * Rows are laid out in CSS pixels (so hit-testing does not depend on the device pixel ratio) and
+ * each row edge is rounded to a whole device pixel when drawn (so lines and fills stay crisp). Two
+ * adjacent rows share that rounded edge: no gaps, no overlaps, every device pixel belongs to one row.
+ */
+
+/** Device-pixel y of the top edge of `row` on the canvas. */
+export function rowTopDevicePx(row: number, topPx: number, rowHeightPx: number, pixelRatio: number): number {
+  return Math.round((row * rowHeightPx - topPx) * pixelRatio);
+}
+
+/** A column in CSS pixels. */
+export interface Column {
+  readonly x: number;
+  readonly width: number;
+}
+
+/** Left to right: [bid cum] bid size | price | ask size [ask cum]. */
+export interface ColumnLayout {
+  readonly bidCum: Column | null;
+  readonly bid: Column;
+  readonly price: Column;
+  readonly ask: Column;
+  readonly askCum: Column | null;
+}
+
+/** Width below which the cumulative columns are dropped even when enabled: sizes need the room. */
+export const MIN_WIDTH_FOR_CUMULATIVE = 320;
+
+/**
+ * Splits the ladder's width: the price column gets what its text needs (at most half the width),
+ * the size columns share the rest equally, and the whole pixels left over go to the price column.
+ */
+export function layoutColumns(widthPx: number, priceTextWidthPx: number, showCumulative: boolean): ColumnLayout {
+  const width = Math.max(0, Math.floor(widthPx));
+  const cumulative = showCumulative && width >= MIN_WIDTH_FOR_CUMULATIVE;
+  const sizeColumns = cumulative ? 4 : 2;
+  const priceWanted = Math.ceil(priceTextWidthPx);
+  const price0 = Math.min(Math.max(priceWanted, 0), Math.floor(width / 2));
+  const sizeWidth = Math.floor((width - price0) / sizeColumns);
+  const priceWidth = width - sizeWidth * sizeColumns;
+  let x = 0;
+  const next = (w: number): Column => {
+    const column = { x, width: w };
+    x += w;
+    return column;
+  };
+  const bidCum = cumulative ? next(sizeWidth) : null;
+  const bid = next(sizeWidth);
+  const price = next(priceWidth);
+  const ask = next(sizeWidth);
+  const askCum = cumulative ? next(sizeWidth) : null;
+  return { bidCum, bid, price, ask, askCum };
+}
+
+export function sameColumns(a: ColumnLayout | null, b: ColumnLayout): boolean {
+  if (a === null) return false;
+  const same = (p: Column | null, q: Column | null): boolean =>
+    p === q || (p !== null && q !== null && p.x === q.x && p.width === q.width);
+  return same(a.bidCum, b.bidCum) && same(a.bid, b.bid) && same(a.price, b.price) && same(a.ask, b.ask) && same(a.askCum, b.askCum);
+}

@@ -1,0 +1,95 @@
+import type { TradeTape as TradeTapeData } from '../src/shared/panelProtocol';
+import type { PriceScale } from '../src/engine/book/priceScale';
+import { formatClock, formatPrice, formatSize, sizeDecimals } from './numberFormat';
+
+/**
+ * The trade tape: newest trade on top, time, price and size coloured by the aggressor. A fixed pool
+ * of row elements (TAPE_ROWS) is created once; each frame only rewrites the cells whose text changed,
+ * so a busy tape costs a few text writes, not a rebuilt list.
+ */
+
+export const TAPE_ROWS = 80;
+
+interface TapeRow {
+  readonly element: HTMLElement;
+  readonly cells: [HTMLElement, HTMLElement, HTMLElement];
+  readonly texts: [string, string, string];
+  side: number;
+}
+
+export class TradeTapeView {
+  readonly element: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly rows: TapeRow[] = [];
+  private pending: { trades: TradeTapeData; scale: PriceScale } | null = null;
+
+  constructor() {
+    this.element = document.createElement('aside');
+    this.element.className = 'tape';
+    this.element.setAttribute('aria-label', 'Trades');
+    const heading = document.createElement('div');
+    heading.className = 'tape-head';
+    heading.setAttribute('aria-hidden', 'true');
+    for (const text of ['Time', 'Price', 'Size']) {
+      const cell = document.createElement('span');
+      cell.textContent = text;
+      heading.append(cell);
+    }
+    this.list = document.createElement('div');
+    this.list.className = 'tape-list';
+    // The list changes many times a second; announcing it would drown a screen reader.
+    this.list.setAttribute('aria-hidden', 'true');
+    this.element.append(heading, this.list);
+    for (let i = 0; i < TAPE_ROWS; i++) {
+      const element = document.createElement('div');
+      element.className = 'tape-row';
+      element.hidden = true;
+      const cells: [HTMLElement, HTMLElement, HTMLElement] = [document.createElement('span'), document.createElement('span'), document.createElement('span')];
+      element.append(...cells);
+      this.list.append(element);
+      this.rows.push({ element, cells, texts: ['', '', ''], side: 0 });
+    }
+  }
+
+  /** Keeps the latest trades; they are written in the next render. */
+  setTrades(trades: TradeTapeData, scale: PriceScale): void {
+    this.pending = { trades, scale };
+  }
+
+  clear(): void {
+    for (const row of this.rows) row.element.hidden = true;
+    this.pending = null;
+  }
+
+  render(): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    this.pending = null;
+    const { trades, scale } = pending;
+    const n = Math.min(TAPE_ROWS, trades.times.length, trades.prices.length, trades.qtys.length, trades.sides.length);
+    const decimals = sizeDecimals(trades.qtys, n);
+    for (let i = 0; i < TAPE_ROWS; i++) {
+      const row = this.rows[i];
+      if (i >= n) {
+        if (!row.element.hidden) row.element.hidden = true;
+        continue;
+      }
+      if (row.element.hidden) row.element.hidden = false;
+      this.write(row, 0, formatClock(trades.times[i]));
+      this.write(row, 1, formatPrice(trades.prices[i], scale));
+      this.write(row, 2, formatSize(trades.qtys[i], decimals));
+      const side = trades.sides[i];
+      if (side !== row.side) {
+        row.side = side;
+        row.element.classList.toggle('buy', side > 0);
+        row.element.classList.toggle('sell', side < 0);
+      }
+    }
+  }
+
+  private write(row: TapeRow, cell: 0 | 1 | 2, text: string): void {
+    if (row.texts[cell] === text) return;
+    row.texts[cell] = text;
+    row.cells[cell].textContent = text;
+  }
+}

@@ -175,6 +175,13 @@ async function startCodeServer({
     [TAG_VAR]: tag,
     PATH: `${path.dirname(tools.node24)}${path.delimiter}${process.env.PATH || ''}`,
   };
+  // VS Code puts its IPC sockets (vscode-ipc-*.sock, vscode-git-*.sock) in os.tmpdir() and does
+  // not remove them when killed: keep them inside dataDir (unix socket paths must stay < 108 bytes)
+  const tmp = path.join(dataDir, 'tmp');
+  if (Buffer.byteLength(tmp) + 60 < 104) {
+    fs.mkdirSync(tmp, { recursive: true });
+    childEnv.TMPDIR = childEnv.TMP = childEnv.TEMP = tmp;
+  }
   // a parent's `npm test` / mocha setting must not leak into VS Code's own Node processes
   delete childEnv.NODE_OPTIONS;
   delete childEnv.ELECTRON_RUN_AS_NODE;

@@ -8,14 +8,15 @@ interface Published {
   payload: string;
 }
 
-function market(symbols: string[], seed = 1): { market: SyntheticMarket; published: Published[] } {
+/** A market whose sink records the streams named by `kinds` (e.g. '@trade'), as if subscribed. */
+function market(symbols: string[], seed: number, kinds: string[]): { market: SyntheticMarket; published: Published[] } {
   const published: Published[] = [];
   const m = new SyntheticMarket({
     symbols,
     seed,
     stepMs: 50,
     clock: FIXED_CLOCK,
-    sink: { wants: () => true, publish: (stream, payload) => published.push({ stream, payload }) },
+    sink: { wants: (stream) => kinds.some((k) => stream.endsWith(k)), publish: (stream, payload) => published.push({ stream, payload }) },
   });
   return { market: m, published };
 }
@@ -26,7 +27,7 @@ function payloads<T>(published: Published[], stream: string): T[] {
 
 describe('synthetic market', () => {
   it('starts each symbol near its typical price with 1000+ levels a side, thin at the touch', () => {
-    const { market: m } = market(['BTCUSDT', 'ETHUSDT', 'DOGEUSDT']);
+    const { market: m } = market(['BTCUSDT', 'ETHUSDT', 'DOGEUSDT'], 1, []);
     const expected: Record<string, number> = { BTCUSDT: 60000, ETHUSDT: 3000, DOGEUSDT: 0.15 };
     for (const [symbol, price] of Object.entries(expected)) {
       const book = m.topOfBook(symbol, 2000);
@@ -39,7 +40,7 @@ describe('synthetic market', () => {
   });
 
   it('moves like a market: a 1-tick spread most of the time, trades at the touch, ids always rising', () => {
-    const { market: m, published } = market(['BTCUSDT']);
+    const { market: m, published } = market(['BTCUSDT'], 1, ['@depth@0ms', '@bookTicker', '@trade']);
     const spreads: number[] = [];
     const mids: number[] = [];
     for (let s = 0; s < 2400; s++) {
@@ -68,7 +69,7 @@ describe('synthetic market', () => {
   });
 
   it('clusters trades in bursts rather than spreading them evenly', () => {
-    const { market: m, published } = market(['ETHUSDT'], 3);
+    const { market: m, published } = market(['ETHUSDT'], 3, ['@aggTrade']);
     const perSecond: number[] = [];
     for (let s = 0; s < 120; s++) {
       const before = published.length;
@@ -81,16 +82,29 @@ describe('synthetic market', () => {
     assert.ok(variance > 2 * mean, `variance ${variance.toFixed(1)} vs mean ${mean.toFixed(1)} of aggTrades a second`);
   });
 
-  it('publishes walls and pulls them, and an occasional liquidation', () => {
-    const { market: m, published } = market(['BTCUSDT', 'ETHUSDT', 'DOGEUSDT'], 11);
+  it('shows walls that come and go, and an occasional liquidation', () => {
+    const { market: m, published } = market(['BTCUSDT', 'ETHUSDT', 'DOGEUSDT'], 11, ['@forceOrder', 'btcusdt@depth@500ms']);
     m.advance(20 * 240);
     const liquidations = ['btcusdt', 'ethusdt', 'dogeusdt'].flatMap((s) => payloads<WireForceOrder>(published, `${s}@forceOrder`));
     assert.ok(liquidations.length >= 3 && liquidations.length < 400, `${liquidations.length} liquidations in 4 minutes`);
     const order = liquidations[0].o;
     assert.deepEqual(Object.keys(order), ['s', 'S', 'o', 'f', 'q', 'p', 'ap', 'X', 'l', 'z', 'T']);
     assert.equal(order.X, 'FILLED');
-    // A wall: one diff level at 30x the usual touch size or more.
-    const walls = payloads<WireDepthUpdate>(published, 'btcusdt@depth@0ms').flatMap((d) => [...d.b, ...d.a]).filter(([, q]) => Number(q) >= 45);
-    assert.ok(walls.length > 0, 'large levels appear');
+    assert.ok(Number(order.ap) > 0 && Number(order.q) > 0);
+    // A wall is a level of 30 times the usual touch size or more (BTC: 45+); it appears and later goes.
+    const wallSize = 45;
+    const sizes = new Map<string, number>();
+    let appeared = 0;
+    let went = 0;
+    for (const diff of payloads<WireDepthUpdate>(published, 'btcusdt@depth@500ms')) {
+      for (const [price, qty] of [...diff.b, ...diff.a]) {
+        const before = sizes.get(price) ?? 0;
+        const now = Number(qty);
+        if (before < wallSize && now >= wallSize) appeared++;
+        if (before >= wallSize && now < wallSize) went++;
+        sizes.set(price, now);
+      }
+    }
+    assert.ok(appeared >= 3 && went >= 2, `${appeared} walls appeared, ${went} went`);
   });
 });

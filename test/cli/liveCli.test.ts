@@ -1,0 +1,145 @@
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LocalExchange } from '../../src/engine/exchange/localExchange';
+
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+
+interface Run {
+  child: ChildProcess;
+  lines: string[];
+  stderr: string[];
+  exit: Promise<number | null>;
+}
+
+function run(args: string[]): Run {
+  assert.ok(fs.existsSync(CLI), `build the CLI first (${CLI})`);
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const stderr: string[] = [];
+  let buffered = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      lines.push(buffered.slice(0, nl));
+      buffered = buffered.slice(nl + 1);
+    }
+  });
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, lines, stderr, exit };
+}
+
+async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+interface BookLine {
+  type: 'book';
+  status: string;
+  lastUpdateId: number;
+  bids: Array<[number, number]>;
+  asks: Array<[number, number]>;
+}
+
+describe('flowsight watch / record (against the local exchange)', function () {
+  this.timeout(60_000);
+  let exchange: LocalExchange | undefined;
+  const children: ChildProcess[] = [];
+  let tmp: string | undefined;
+
+  afterEach(async () => {
+    for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+    await exchange?.stop();
+    exchange = undefined;
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    tmp = undefined;
+  });
+
+  it('watch --json prints book and health lines, and its book equals the exchange’s once the market rests', async () => {
+    exchange = await LocalExchange.start({ seed: 3, stepMs: 25 });
+    const r = run(['watch', 'BTCUSDT', '--ws-url', exchange.wsUrl, '--rest-url', exchange.restUrl, '--json', '--interval', '100']);
+    children.push(r.child);
+    await waitFor('a live book line', () => r.lines.map((l) => JSON.parse(l) as { type: string; status?: string }).find((l) => l.type === 'book' && l.status === 'live'));
+    const health = r.lines.map((l) => JSON.parse(l) as { type: string; state?: string }).find((l) => l.type === 'health');
+    assert.ok(health, 'health lines are printed');
+    exchange.pause();
+    const expected = exchange.topOfBook('BTCUSDT', 20);
+    const line = await waitFor('a book line at the exchange’s last update', () => {
+      const books = r.lines.map((l) => JSON.parse(l) as BookLine).filter((l) => l.type === 'book');
+      const last = books[books.length - 1];
+      return last && last.lastUpdateId === expected.lastUpdateId ? last : undefined;
+    });
+    assert.deepEqual(line.bids, expected.bids);
+    assert.deepEqual(line.asks, expected.asks);
+    r.child.kill('SIGINT');
+    assert.equal(await r.exit, 0, 'Ctrl+C ends watch cleanly');
+  });
+
+  it('watch ends with a non-zero exit and a plain message on HTTP 451', async () => {
+    exchange = await LocalExchange.start({ faults: { restStatus: { status: 451 } } });
+    const r = run(['watch', 'BTCUSDT', '--ws-url', exchange.wsUrl, '--rest-url', exchange.restUrl]);
+    children.push(r.child);
+    const code = await r.exit;
+    assert.notEqual(code, 0);
+    assert.match(r.stderr.join(''), /Binance refuses connections from this location \(HTTP 451/);
+  });
+
+  it('watch names an unknown symbol and exits non-zero', async () => {
+    exchange = await LocalExchange.start({});
+    const r = run(['watch', 'BTCUSDX', '--ws-url', exchange.wsUrl, '--rest-url', exchange.restUrl]);
+    children.push(r.child);
+    assert.notEqual(await r.exit, 0);
+    assert.match(r.stderr.join(''), /BTCUSDX is not a USDⓈ-M futures symbol/);
+  });
+
+  it('watch refuses a malformed URL before connecting', async () => {
+    const r = run(['watch', 'BTCUSDT', '--ws-url', 'http//nope']);
+    children.push(r.child);
+    assert.equal(await r.exit, 2);
+    assert.match(r.stderr.join(''), /--ws-url must be a URL/);
+  });
+
+  it('record writes raw frames and snapshots that replay rebuilds into the exchange’s book', async () => {
+    exchange = await LocalExchange.start({ seed: 11, stepMs: 25 });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowsight-record-'));
+    const file = path.join(tmp, 'session.txt.gz');
+    const r = run(['record', 'BTCUSDT', '--out', file, '--ws-url', exchange.wsUrl, '--rest-url', exchange.restUrl, '--duration', '3']);
+    children.push(r.child);
+    await new Promise((resolve) => setTimeout(resolve, 2200));
+    exchange.pause();
+    const expected = exchange.topOfBook('BTCUSDT', 20);
+    assert.equal(await r.exit, 0, r.stderr.join(''));
+    assert.match(r.stderr.join(''), /wrote \d+ frames/);
+    const replay = run(['replay', file, '--speed', 'max', '--json']);
+    children.push(replay.child);
+    assert.equal(await replay.exit, 0, replay.stderr.join(''));
+    const books = replay.lines.map((l) => JSON.parse(l) as BookLine).filter((l) => l.type === 'book');
+    const last = books[books.length - 1];
+    assert.equal(last.status, 'live');
+    assert.equal(last.lastUpdateId, expected.lastUpdateId);
+    assert.deepEqual(last.bids, expected.bids);
+    assert.deepEqual(last.asks, expected.asks);
+  });
+
+  it('exchange prints its URLs and stops on Ctrl+C', async () => {
+    const r = run(['exchange', '--port', '0', '--symbols', 'BTCUSDT,ETHUSDT']);
+    children.push(r.child);
+    const url = await waitFor('the printed URLs', () => r.lines.find((l) => /ws:\/\/127\.0\.0\.1:\d+/.test(l)));
+    const port = /127\.0\.0\.1:(\d+)/.exec(url)![1];
+    const response = await fetch(`http://127.0.0.1:${port}/fapi/v1/exchangeInfo`);
+    const info = (await response.json()) as { symbols: Array<{ symbol: string }> };
+    assert.deepEqual(info.symbols.map((s) => s.symbol).sort(), ['BTCUSDT', 'ETHUSDT']);
+    r.child.kill('SIGINT');
+    assert.equal(await r.exit, 0);
+  });
+});

@@ -48,6 +48,11 @@ const bundles = [
     platform: 'browser',
     format: 'iife',
   },
+  {
+    ...shared,
+    entryPoints: ['webview/ladder.css'],
+    outfile: 'dist/webview.css',
+  },
 ];
 
 function listTs(dir) {

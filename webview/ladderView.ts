@@ -41,6 +41,15 @@ function context2d(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
   return ctx;
 }
 
+/**
+ * The canvas's size in device pixels: the observer's exact figure when it agrees with css × dpr (it
+ * does in VS Code), else css × dpr rounded (emulated device ratios, e.g. headless test browsers,
+ * report CSS pixels there).
+ */
+function devicePixels(observed: number | undefined, estimated: number): number {
+  return observed !== undefined && Math.abs(observed - estimated) <= 2 ? observed : Math.round(estimated);
+}
+
 export class LadderView {
   readonly element: HTMLElement;
   private readonly titles: { bidCum: HTMLElement; bid: HTMLElement; price: HTMLElement; ask: HTMLElement; askCum: HTMLElement };
@@ -326,10 +335,9 @@ export class LadderView {
   private resize(entry: ResizeObserverEntry): void {
     const widthPx = entry.contentRect.width;
     const heightPx = entry.contentRect.height;
-    const device = entry.devicePixelContentBoxSize?.[0];
     const dpr = window.devicePixelRatio || 1;
-    const bitmapW = device !== undefined ? device.inlineSize : Math.round(widthPx * dpr);
-    const bitmapH = device !== undefined ? device.blockSize : Math.round(heightPx * dpr);
+    const bitmapW = devicePixels(entry.devicePixelContentBoxSize?.[0]?.inlineSize, widthPx * dpr);
+    const bitmapH = devicePixels(entry.devicePixelContentBoxSize?.[0]?.blockSize, heightPx * dpr);
     if (widthPx <= 0 || heightPx <= 0) {
       this.size = { widthPx: 0, heightPx: 0, bitmapW: 0, bitmapH: 0 };
       return;

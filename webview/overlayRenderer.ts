@@ -34,8 +34,14 @@ export function tooltipLines(details: RowDetails, scale: PriceScale, sizeDecimal
     ['Price', formatPrice(details.price, scale)],
     [SIDE_LABEL[details.side], empty ? MISSING : formatSize(details.qty, sizeDecimals)],
     ['Cum', empty ? MISSING : formatSize(details.cum, sizeDecimals)],
-    ['From mid', `${formatSignedTicks(details.distanceTicks)} ticks · ${formatSignedPercent(details.distancePercent, 3)}`],
+    ['From mid', `${formatSignedTicks(details.distanceTicks)} ticks · ${formatSignedPercent(details.distancePercent, percentDecimals(details.distancePercent))}`],
   ];
+}
+
+/** Enough decimals to show a distance of a few ticks on a large price (0.0004%) without noise on big moves. */
+export function percentDecimals(percent: number): number {
+  const magnitude = Math.abs(percent);
+  return magnitude >= 1 ? 2 : magnitude >= 0.01 ? 3 : 4;
 }
 
 export class OverlayRenderer {

@@ -8,7 +8,7 @@ import {
   type Checkbox,
   type Dropdown,
 } from '@vscode/webview-ui-toolkit';
-import { priceScaleFor } from '../src/engine/analysis/bookStats';
+import { groupingLabel, rowsLabel } from './toolbarLabels';
 
 /**
  * The toolbar: grouping, rows, pause, lock, recentre, cumulative columns. This is the ONLY module
@@ -50,13 +50,6 @@ function registerComponents(): void {
   if (registered) return;
   registered = true;
   provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeCheckbox());
-}
-
-/** The label of a grouping: its price step ("0.1", "10") when the tick is known, else "×10". */
-export function groupingLabel(groupTicks: number, tickSize: number): string {
-  if (!(tickSize > 0)) return `×${groupTicks}`;
-  const scale = priceScaleFor(tickSize);
-  return scale.format(scale.toPrice(groupTicks));
 }
 
 export function createToolbar(actions: ToolbarActions): Toolbar {
@@ -164,7 +157,7 @@ export function createToolbar(actions: ToolbarActions): Toolbar {
         const rKey = rowChoices.join(',');
         if (rKey !== rowsKey) {
           rowsKey = rKey;
-          fillOptions(rows, rowChoices, next.rows, (r) => String(r));
+          fillOptions(rows, rowChoices, next.rows, rowsLabel);
         }
         if (rows.value !== String(next.rows)) rows.value = String(next.rows);
 

@@ -61,6 +61,17 @@ async function launchBrowser({
     headless,
     args: [...CHROMIUM_ARGS, ...args],
     viewport,
+    // Chromium writes "Crash Reports" and dconf into the home folder otherwise
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: path.join(userDataDir, 'xdg-config'),
+      XDG_CACHE_HOME: path.join(userDataDir, 'xdg-cache'),
+    },
+    // our own signal handlers (util.registerCleanup) close the browser *and* stop code-server;
+    // playwright's would call process.exit(130) as soon as the browser is gone
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
   const browserPid = getBrowserPid(userDataDir);
   const page = context.pages()[0] || (await context.newPage());

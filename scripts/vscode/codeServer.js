@@ -347,7 +347,7 @@ async function packageExtension({ repo = REPO, out, log = defaultLog } = {}) {
     cmd = 'npx';
     cmdArgs = ['--no-install', '@vscode/vsce', ...args];
   }
-  const env = { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false' };
+  const env = { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false', NO_COLOR: '1', FORCE_COLOR: '0' };
   log(`vsce package ${path.relative(process.cwd(), repo) || '.'} -> ${out}`);
   await runChecked(cmd, cmdArgs, { cwd: repo, env, log, prefix: '  vsce: ' });
   if (!fs.existsSync(out)) throw new Error(`vsce did not write ${out}`);

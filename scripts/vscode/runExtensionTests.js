@@ -14,7 +14,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { REPO, defaultLog, sleep } = require('./util');
+const { REPO, defaultLog, sleep, registerCleanup, shuttingDown } = require('./util');
 const { ensureTools } = require('./tools');
 const { startCodeServer } = require('./codeServer');
 const { launchBrowser } = require('./browser');
@@ -51,6 +51,9 @@ function printReport(report, out) {
     }
   }
 }
+
+// console errors that every offline run shows (no gallery, no GitHub sign-in, no vsda): not worth printing
+const NOISE = /^(%c\s*ERR\s*color:\s*#\w+\s*)?Canceled|open-vsx|ENOTFOUND|ERR_NAME_NOT_RESOLVED|Failed to load resource|authentication provider|vsda|gallery/i;
 
 function remoteUri(authority, p) {
   const abs = path.resolve(p).split(path.sep).map(encodeURIComponent).join('/');
@@ -115,8 +118,18 @@ async function runExtensionTests({
 
   let cs = null;
   let browser = null;
+  // on Ctrl+C: stop the browser and code-server (their own cleanups do that too), then drop the data
+  const unregister = registerCleanup({
+    async: async () => {
+      if (browser) await browser.close().catch(() => {});
+      if (cs) await cs.stop().catch(() => {});
+      if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+    sync: () => {},
+  });
   let exitCode = 1;
   let report = null;
+  let consoleErrors = [];
   let problem = null;
   try {
     cs = await startCodeServer({
@@ -132,12 +145,14 @@ async function runExtensionTests({
     const { page } = browser;
 
     const consoleLines = [];
+    consoleErrors = [];
     const consoleStream = fs.createWriteStream(consoleFile);
     page.on('console', (m) => {
       const line = `${m.type()}: ${m.text()}`;
       consoleStream.write(line + '\n');
       consoleLines.push(line);
       if (consoleLines.length > 200) consoleLines.shift();
+      if (m.type() === 'error' && !NOISE.test(m.text())) consoleErrors.push(m.text());
       if (verbose) log(`  browser ${line}`);
     });
 
@@ -188,6 +203,7 @@ async function runExtensionTests({
     log(`tests finished in ${((Date.now() - tLoad) / 1000).toFixed(1)} s after page load`);
     consoleStream.end();
 
+    if (shuttingDown()) return new Promise(() => {}); // Ctrl+C: the signal handler cleans up and exits
     if (v.error) {
       problem = v.error;
       try {
@@ -210,10 +226,12 @@ async function runExtensionTests({
       report = null;
     }
   } catch (e) {
+    if (shuttingDown()) return new Promise(() => {});
     problem = e.message;
   } finally {
     if (browser) await browser.close().catch(() => {});
     if (cs) await cs.stop().catch(() => {});
+    unregister();
   }
 
   let passed = 0;
@@ -232,6 +250,15 @@ async function runExtensionTests({
   } else {
     out(`  ${CROSS} extension tests: ${problem || `no test report was written (${reportFile}); exit code ${exitCode}`}`);
     out(`    (the test index must write the JSON report to process.env.FLOWSIGHT_TEST_REPORT; see scripts/vscode/hostMocha.js)`);
+    const errs = [...new Set(consoleErrors.map((e) => e.replace(/^%c\s*ERR\s*color:\s*#\w+\s*/, '')))].slice(0, 3);
+    if (errs.length) out('    errors seen in the window (extension host / workbench):');
+    for (const e of errs) {
+      const lines = e.replace(/%c\s*ERR\s*color:\s*#\w+\s*/, '').split('\n');
+      out(`      ${lines[0]}`);
+      for (const l of lines.slice(1).filter((x) => /^\s*at /.test(x) && !/lib[\\/]vscode[\\/]out|node:internal|\/static\/out\//.test(x)).slice(0, 4)) {
+        out(`        ${l.trim()}`);
+      }
+    }
     failed = Math.max(1, failed);
     exitCode = exitCode || 1;
   }

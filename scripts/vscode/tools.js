@@ -63,15 +63,19 @@ async function aptInstall(pkgs, log) {
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   log(`apt-get install -y ${pkgs.join(' ')} ...`);
-  let r = await run('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], { env, log, prefix: '  apt: ' });
+  const t0 = Date.now();
+  // wait (up to 5 min) for another apt/dpkg run instead of failing at once on its lock
+  const install = ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '--no-install-recommends', ...pkgs];
+  let r = await run('apt-get', install, { env, log, prefix: '  apt: ' });
   if (r.code !== 0 && /Unable to locate package|has no installation candidate|Failed to fetch|404\s+Not Found/i.test(r.output)) {
     log('package lists missing or stale: apt-get update ...');
-    await runChecked('apt-get', ['update'], { env, log, prefix: '  apt: ' });
-    r = await run('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], { env, log, prefix: '  apt: ' });
+    await runChecked('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'update'], { env, log, prefix: '  apt: ' });
+    r = await run('apt-get', install, { env, log, prefix: '  apt: ' });
   }
   if (r.code !== 0) {
     throw new Error(`'${cmd}' failed (exit ${r.code}):\n${r.output.split('\n').slice(-30).join('\n')}`);
   }
+  log(`apt-get installed ${pkgs.join(', ')} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 }
 
 function readMarker(p) {
@@ -147,12 +151,13 @@ async function withLock(p, log, fn) {
   }
 }
 
-function writeMiniPackageJson(dir, name) {
+// npm 11 warns about (and may one day refuse) install scripts that the root package.json does
+// not allow in "allowScripts"; these two tool folders need theirs (node's preinstall fetches the
+// platform binary package, code-server's postinstall installs VS Code's modules, argon2 builds).
+function writeMiniPackageJson(dir, name, allowScripts) {
   fs.mkdirSync(dir, { recursive: true });
-  const pj = path.join(dir, 'package.json');
-  if (!fs.existsSync(pj)) {
-    fs.writeFileSync(pj, JSON.stringify({ name, private: true, description: 'FlowSight VS Code test tooling (cache)' }, null, 2) + '\n');
-  }
+  const pj = { name, private: true, description: 'FlowSight VS Code test tooling (cache, not part of the project)', allowScripts };
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pj, null, 2) + '\n');
 }
 
 const NPM_QUIET = ['--no-audit', '--no-fund', '--no-save', '--loglevel=warn', '--no-update-notifier'];
@@ -163,7 +168,7 @@ async function installNode24(p, log) {
     if (r.code === 0 && r.output.trim().startsWith(`v${NODE_MAJOR}.`)) return r.output.trim();
   }
   log(`installing Node ${NODE_MAJOR} from the npm registry into ${path.relative(REPO, p.nodeDir)} ...`);
-  writeMiniPackageJson(p.nodeDir, 'flowsight-tools-node24');
+  writeMiniPackageJson(p.nodeDir, 'flowsight-tools-node24', { node: true });
   const t0 = Date.now();
   await runChecked('npm', ['install', `node@${NODE_MAJOR}`, ...NPM_QUIET], { cwd: p.nodeDir, log, prefix: '  npm: ' });
   if (!fs.existsSync(p.node24)) throw new Error(`npm install node@${NODE_MAJOR} did not produce ${p.node24}`);
@@ -186,7 +191,7 @@ async function installCodeServer(p, log) {
     throw new Error(`Node ${NODE_MAJOR} headers not found in ${p.nodeHeadersParent}/include/node (npm_config_nodedir)`);
   }
   log(`installing code-server@${CODE_SERVER_VERSION} with Node ${NODE_MAJOR} (builds native modules, ~2 min, ~620 MB) ...`);
-  writeMiniPackageJson(p.csDir, 'flowsight-tools-code-server');
+  writeMiniPackageJson(p.csDir, 'flowsight-tools-code-server', { 'code-server': true, argon2: true });
   const env = {
     ...process.env,
     PATH: `${path.dirname(p.node24)}${path.delimiter}${process.env.PATH || ''}`,

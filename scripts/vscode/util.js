@@ -12,6 +12,9 @@ function defaultLog(msg) {
   process.stderr.write(`[vscode-tools] ${msg}\n`);
 }
 
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+
 /** Split a stream into lines and hand each (non-empty) line to fn. */
 function forwardLines(stream, fn) {
   if (!stream) return;
@@ -21,13 +24,13 @@ function forwardLines(stream, fn) {
     buf += chunk;
     let i;
     while ((i = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, i).replace(/\r$/, '');
+      const line = buf.slice(0, i).replace(/\r$/, '').replace(ANSI, '');
       buf = buf.slice(i + 1);
       if (line.trim()) fn(line);
     }
   });
   stream.on('end', () => {
-    if (buf.trim()) fn(buf);
+    if (buf.trim()) fn(buf.replace(ANSI, ''));
     buf = '';
   });
 }
@@ -188,8 +191,12 @@ function registerCleanup(entry) {
   return () => cleanups.delete(entry);
 }
 
+/** True once a SIGINT/SIGTERM/SIGHUP is being handled (callers then skip diagnostics). */
+const shuttingDown = () => signalling;
+
 module.exports = {
   REPO,
+  shuttingDown,
   defaultLog,
   forwardLines,
   run,

@@ -21,6 +21,9 @@ export class OrderBookPanel extends Disposable {
   private pendingLatest = false;
   private readonly paintLatencies: number[] = [];
   private readonly sentAt = new Map<number, number>();
+  private groupTicks: number | undefined;
+  private rows: number | undefined;
+  private showCumulative = false;
   framesPosted = 0;
   framesPainted = 0;
 
@@ -128,16 +131,25 @@ export class OrderBookPanel extends Disposable {
         this.feed.setPanelVisible(this.panel.visible);
         if (this.latest) this.post(this.latest);
         return;
+      // The page shows only what the host confirms: echo every change back.
       case 'setGrouping':
+        this.groupTicks = message.groupTicks;
         this.feed.setToolbarGrouping(message.groupTicks);
+        this.updateSettings();
         return;
       case 'setRows':
+        this.rows = message.rows;
         this.feed.setToolbarRows(message.rows);
+        this.updateSettings();
         return;
       case 'setPaused':
         this.feed.setPaused(message.paused);
+        void vscode.commands.executeCommand('setContext', 'flowsight.paused', message.paused);
+        this.setPaused(message.paused);
         return;
       case 'toggleCumulative':
+        this.showCumulative = message.show;
+        this.updateSettings();
         return;
       case 'painted': {
         this.framesPainted++;
@@ -197,11 +209,11 @@ export class OrderBookPanel extends Disposable {
   private panelSettings(): PanelSettings {
     const s = this.settings();
     return {
-      maxVisibleRows: s.maxVisibleRows,
+      maxVisibleRows: this.rows ?? s.maxVisibleRows,
       groupingChoices: [1, 10, 100, 1000],
-      groupTicks: this.latest?.groupTicks ?? 1,
+      groupTicks: this.groupTicks ?? this.latest?.groupTicks ?? 1,
       refreshIntervalMs: s.refreshIntervalMs,
-      showCumulative: false,
+      showCumulative: this.showCumulative,
     };
   }
 
@@ -213,9 +225,8 @@ export class OrderBookPanel extends Disposable {
     const csp = [
       "default-src 'none'",
       `img-src ${webview.cspSource} data:`,
-      `font-src ${webview.cspSource}`,
-      // The toolkit's web components inject their styles at run time.
-      `style-src ${webview.cspSource} 'unsafe-inline'`,
+      // The toolkit probes :focus-visible with a <style> element; it reads the nonce from the meta tag.
+      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
       `script-src 'nonce-${nonce}'`,
     ].join('; ');
     return `<!DOCTYPE html>
@@ -223,6 +234,7 @@ export class OrderBookPanel extends Disposable {
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta property="csp-nonce" content="${nonce}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
 <title>FlowSight Order Book</title>

@@ -89,7 +89,7 @@ export type WebviewToHost =
   | { readonly type: 'setRows'; readonly rows: number }
   | { readonly type: 'setPaused'; readonly paused: boolean }
   | { readonly type: 'toggleCumulative'; readonly show: boolean }
-  /** The webview painted snapshot `seq` at `paintedAt` (webview clock, ms) — for the latency benchmark. */
+  /** The webview painted snapshot `seq`; `frameMs` is how long that frame took to draw — for benchmarks. */
   | { readonly type: 'painted'; readonly seq: number; readonly frameMs: number }
   | { readonly type: 'error'; readonly message: string };
 

@@ -16,7 +16,7 @@ describe('local exchange routed paths (/public and /market)', () => {
     assert.deepEqual(publicClient.json().find((m) => m.id === 1), { result: null, id: 1 });
     assert.deepEqual(marketClient.json().find((m) => m.id === 1), { result: null, id: 1 });
 
-    await sleep(1500);
+    await sleep(1000);
     const publicStreams = new Set(publicClient.json().map((m) => m.stream).filter((s) => s !== undefined));
     const marketStreams = new Set(marketClient.json().map((m) => m.stream).filter((s) => s !== undefined));
     assert.deepEqual([...publicStreams], ['btcusdt@bookTicker'], 'only the book stream arrives on /public');
@@ -30,7 +30,7 @@ describe('local exchange routed paths (/public and /market)', () => {
   it('is silent for wrong-path streams named in the URL too', async () => {
     const exchange = await fixture.exchange({ stepMs: 20 });
     const client = await fixture.client(`${exchange.wsUrl}/market/ws/btcusdt@depth@100ms/btcusdt@bookTicker`);
-    await sleep(800);
+    await sleep(500);
     assert.equal(client.messages.length, 0);
     assert.equal(exchange.connections()[0].route, 'market');
   });

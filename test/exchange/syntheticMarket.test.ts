@@ -68,6 +68,13 @@ describe('synthetic market', () => {
     assert.ok(trades.some((t) => t.m) && trades.some((t) => !t.m), 'both aggressor sides');
   });
 
+  it('publishes the mark price every second on @1s and every 3 s on the plain stream', () => {
+    const { market: m, published } = market(['DOGEUSDT'], 2, ['@markPrice', '@markPrice@1s']);
+    m.advance(20 * 9);
+    assert.equal(payloads(published, 'dogeusdt@markPrice@1s').length, 9);
+    assert.equal(payloads(published, 'dogeusdt@markPrice').length, 3);
+  });
+
   it('clusters trades in bursts rather than spreading them evenly', () => {
     const { market: m, published } = market(['ETHUSDT'], 3, ['@aggTrade']);
     const perSecond: number[] = [];

@@ -14,6 +14,8 @@ import {
 
 /** Binance closes a connection that sends more than this many messages in a second. */
 export const MAX_INCOMING_MESSAGES_PER_SECOND = 10;
+/** A client this far behind is not reading; like Binance, the server cuts it rather than buffer without end. */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
 export interface ConnectionTiming {
   pingIntervalMs: number;
@@ -139,6 +141,11 @@ export class ExchangeConnection implements StreamSubscriber {
 
   deliver(name: string, payload: string, kind: StreamMessageKind): void {
     if (this.closed || this.dropping) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.dropping = true;
+      this.ws.terminate();
+      return;
+    }
     const faults = this.host.faultsFor(this.id);
     if (faults.stall === true) {
       this.noteStall();

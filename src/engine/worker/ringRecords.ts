@@ -71,22 +71,26 @@ export function encodeStatus(status: unknown): Uint8Array {
 
 export type DecodedRecord = { kind: RecordKind.Snapshot; snapshot: BookSnapshotMessage } | { kind: RecordKind.Status; status: unknown };
 
-/** Decodes a record; the bytes may be a view into shared memory, so everything is copied out. */
-export function decodeRecord(bytes: Uint8Array): DecodedRecord {
+/**
+ * Decodes a record. Bytes in shared memory (or at an unaligned offset) are copied once; a private,
+ * aligned copy is used in place: the typed arrays are views on it, not further copies.
+ */
+export function decodeRecord(input: Uint8Array): DecodedRecord {
+  const owned = !(input.buffer instanceof SharedArrayBuffer) && input.byteOffset % 8 === 0;
+  const bytes = owned ? input : input.slice();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const kind = view.getUint8(0) as RecordKind;
   const jsonLength = view.getUint32(4, true);
   // TextDecoder refuses views of shared memory in some runtimes: copy the header bytes first.
-  const json = decoder.decode(bytes.slice(8, 8 + jsonLength));
+  const json = decoder.decode(bytes.subarray(8, 8 + jsonLength));
   if (kind === RecordKind.Status) return { kind, status: JSON.parse(json, reviver) as unknown };
   if (kind !== RecordKind.Snapshot) throw new Error(`unknown ring record kind ${kind}`);
   const header = JSON.parse(json, reviver) as SnapshotHeader;
   let offset = align8(8 + jsonLength);
   const take = (n: number): Float64Array => {
-    const copy = new Float64Array(n);
-    new Uint8Array(copy.buffer).set(bytes.subarray(offset, offset + n * 8));
+    const view = new Float64Array(bytes.buffer, bytes.byteOffset + offset, n);
     offset += n * 8;
-    return copy;
+    return view;
   };
   const [nbp, nbq, nap, naq, ntt, ntp, ntq, nts] = header.lengths;
   const bids = { prices: take(nbp), qtys: take(nbq) };
@@ -94,8 +98,7 @@ export function decodeRecord(bytes: Uint8Array): DecodedRecord {
   const times = take(ntt);
   const prices = take(ntp);
   const qtys = take(ntq);
-  const sides = new Int8Array(nts);
-  new Uint8Array(sides.buffer).set(bytes.subarray(offset, offset + nts));
+  const sides = new Int8Array(bytes.buffer, bytes.byteOffset + offset, nts);
   const { lengths: _lengths, ...rest } = header;
   void _lengths;
   return { kind, snapshot: { ...rest, bids, asks, trades: { times, prices, qtys, sides } } };

@@ -1,0 +1,132 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { LocalExchange } from '../../src/engine/exchange/localExchange';
+import type { FlowSightApi } from '../../src/extension/extension';
+
+/**
+ * Runs inside a real VS Code extension host (code-server), against the local exchange started here.
+ * The workspace keeps the feed off until the first test points it at that exchange.
+ */
+const EXTENSION_ID = 'flowsight.flowsight';
+
+async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function formatPrice(price: number, decimals: number): string {
+  const [whole, fraction] = price.toFixed(decimals).split('.');
+  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction ? `.${fraction}` : ''}`;
+}
+
+describe('FlowSight in a real VS Code', function () {
+  let exchange: LocalExchange;
+  let api: FlowSightApi;
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('flowsight');
+
+  before(async () => {
+    exchange = await LocalExchange.start({ seed: 5, stepMs: 40 });
+    const extension = vscode.extensions.getExtension<FlowSightApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is installed`);
+    api = await extension.activate();
+    await config().update('streamUrl', exchange.wsUrl, vscode.ConfigurationTarget.Workspace);
+    await config().update('restUrl', exchange.restUrl, vscode.ConfigurationTarget.Workspace);
+    await config().update('symbol', 'BTCUSDT', vscode.ConfigurationTarget.Workspace);
+    await config().update('statusBar.enabled', true, vscode.ConfigurationTarget.Workspace);
+    await waitFor('the feed to be live', () => api.feed.status?.health.state === 'live');
+  });
+
+  after(async () => {
+    await exchange?.stop();
+  });
+
+  it('registers every command in the FlowSight category', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['openOrderBook', 'selectSymbol', 'setPriceGrouping', 'reconnect', 'togglePause', 'openRecording', 'copyBookSnapshot', 'showLog']) {
+      assert.ok(commands.includes(`flowsight.${id}`), `flowsight.${id} is registered`);
+    }
+  });
+
+  it('shows the exchange’s best bid / best ask in the status bar', async () => {
+    exchange.pause();
+    try {
+      const top = exchange.topOfBook('BTCUSDT', 1);
+      const expected = `BTCUSDT ${formatPrice(top.bids[0][0], 1)} / ${formatPrice(top.asks[0][0], 1)}`;
+      await waitFor(`status bar text "${expected}"`, () => api.statusBar.text === expected);
+    } finally {
+      exchange.resume();
+    }
+  });
+
+  it('moves the subscription to a new symbol without reconnecting when flowsight.symbol changes', async () => {
+    const opened = exchange.stats().connectionsOpened;
+    await config().update('symbol', 'ETHUSDT', vscode.ConfigurationTarget.Workspace);
+    await waitFor('ETHUSDT live', () => api.feed.status?.health.symbol === 'ETHUSDT' && api.feed.status.health.state === 'live');
+    const pub = exchange.connections().find((c) => c.route === 'public');
+    assert.ok(pub && pub.streams.length > 0 && pub.streams.every((s) => s.startsWith('ethusdt@')), `exchange streams: ${pub?.streams.join(', ')}`);
+    assert.equal(exchange.stats().connectionsOpened, opened, 'the same connection carried the new symbol');
+    await waitFor('status bar on ETHUSDT', () => api.statusBar.text.startsWith('ETHUSDT '));
+    await config().update('symbol', 'BTCUSDT', vscode.ConfigurationTarget.Workspace);
+    await waitFor('BTCUSDT live again', () => api.feed.status?.health.symbol === 'BTCUSDT' && api.feed.status.health.state === 'live');
+  });
+
+  it('health view goes live → reconnecting → live when the exchange drops the socket', async () => {
+    const seen: string[] = [];
+    const sub = api.feed.onStatus((s) => {
+      if (seen[seen.length - 1] !== s.health.state) seen.push(s.health.state);
+    });
+    try {
+      exchange.dropConnections();
+      await waitFor('reconnecting then live', () => seen.includes('reconnecting') && seen[seen.length - 1] === 'live');
+      api.tree.refresh();
+      const roots = api.tree.getChildren();
+      const connection = roots.find((r) => r.label === 'Connection');
+      assert.ok(connection, 'the Connection section is shown');
+      assert.equal(connection.description, 'live');
+      const state = connection.children.find((c) => c.label === 'State');
+      assert.equal((state?.iconPath as vscode.ThemeIcon).id, 'pass-filled');
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it('opens the order-book panel, which receives and paints snapshots', async () => {
+    await vscode.commands.executeCommand('flowsight.openOrderBook');
+    const panel = await waitFor('the panel', () => api.panel());
+    await waitFor('the webview to be ready', () => panel.isReady);
+    await waitFor('frames posted and painted', () => panel.framesPosted > 3 && panel.framesPainted > 3);
+    const snapshot = panel.lastSnapshot!;
+    assert.equal(snapshot.symbol, 'BTCUSDT');
+    assert.ok(snapshot.bids.prices.length > 0 && snapshot.asks.prices.length > 0);
+  });
+
+  it('refuses a bad setting with a warning and keeps the last good value', async () => {
+    await config().update('maxVisibleRows', 5, vscode.ConfigurationTarget.Workspace);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(api.settings().maxVisibleRows, 3000);
+    await config().update('maxVisibleRows', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('copies the book as JSON', async () => {
+    await vscode.commands.executeCommand('flowsight.copyBookSnapshot');
+    const text = await vscode.env.clipboard.readText();
+    const book = JSON.parse(text) as { symbol: string; bids: Array<[number, number]> };
+    assert.equal(book.symbol, 'BTCUSDT');
+    assert.ok(book.bids.length > 10);
+  });
+
+  it('leaves no socket, timer or worker running after deactivation', async () => {
+    const extension = vscode.extensions.getExtension<FlowSightApi>(EXTENSION_ID)!;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const main = require(extension.extensionPath + '/dist/extension.js') as { deactivate(): Promise<void> };
+    api.panel()?.dispose();
+    await main.deactivate();
+    assert.equal(api.feed.running, false, 'the worker is stopped');
+    await waitFor('the exchange to see no connection', () => exchange.stats().connectionsOpen === 0, 5000);
+  });
+});

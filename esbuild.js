@@ -17,6 +17,9 @@ const shared = {
   target: 'es2022',
 };
 
+// ws loads these native speed-ups only if present; they are never shipped, so never bundled.
+const optionalNative = ['bufferutil', 'utf-8-validate'];
+
 const bundles = [
   {
     ...shared,
@@ -24,7 +27,7 @@ const bundles = [
     outfile: 'dist/extension.js',
     platform: 'node',
     format: 'cjs',
-    external: ['vscode'],
+    external: ['vscode', ...optionalNative],
   },
   {
     ...shared,
@@ -32,6 +35,7 @@ const bundles = [
     outfile: 'dist/cli.js',
     platform: 'node',
     format: 'cjs',
+    external: optionalNative,
     banner: { js: '#!/usr/bin/env node' },
   },
   {
@@ -40,6 +44,7 @@ const bundles = [
     outfile: 'dist/feedWorker.js',
     platform: 'node',
     format: 'cjs',
+    external: optionalNative,
   },
   {
     ...shared,

@@ -11,7 +11,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { REPO, defaultLog } = require('./util');
+const { REPO, defaultLog, registerCleanup } = require('./util');
 const { ensureTools } = require('./tools');
 const { startCodeServer, linkExtension } = require('./codeServer');
 const { launchBrowser } = require('./browser');
@@ -51,6 +51,15 @@ async function main(argv) {
 
   let cs = null;
   let browser = null;
+  // Ctrl+C: stop both, then drop the temp folder (browser/code-server register their own cleanups too)
+  const unregister = registerCleanup({
+    async: async () => {
+      if (browser) await browser.close();
+      if (cs) await cs.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+    sync: () => {},
+  });
   try {
     cs = await startCodeServer({ tools, dataDir, workspace, log });
     browser = await launchBrowser({ tools, headless: args.headless, userDataDir: path.join(dataDir, 'chromium'), log });
@@ -78,6 +87,7 @@ async function main(argv) {
     if (browser) await browser.close();
     if (cs) await cs.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
+    unregister();
     log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
 }

@@ -242,7 +242,8 @@ async function ensureTools({ log = defaultLog, dir } = {}) {
     await installChromium(log);
     const node = await installNode24(p, log);
     await installCodeServer(p, log);
-    const chromiumVersion = (await run(CHROMIUM, ['--version'], { quiet: true })).output.trim();
+    const chromiumOut = (await run(CHROMIUM, ['--version'], { quiet: true })).output;
+    const chromiumVersion = (chromiumOut.match(/Chromium [\d.]+/) || [chromiumOut.trim()])[0];
     fs.writeFileSync(
       p.marker,
       JSON.stringify(

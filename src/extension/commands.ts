@@ -148,5 +148,13 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     }),
 
     vscode.commands.registerCommand('flowsight.showLog', () => log.show(true)),
+
+    // For benchmarks and tests: how frames travel from the host to the painted ladder.
+    vscode.commands.registerCommand('flowsight.debug.paintStats', () => {
+      const panel = OrderBookPanel.instance;
+      return panel
+        ? { framesPosted: panel.framesPosted, framesPainted: panel.framesPainted, paintLatencyMs: panel.paintLatencyMs(), frameMs: panel.frameMs() }
+        : undefined;
+    }),
   ];
 }

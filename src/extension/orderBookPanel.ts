@@ -20,6 +20,7 @@ export class OrderBookPanel extends Disposable {
   private posting = false;
   private pendingLatest = false;
   private readonly paintLatencies: number[] = [];
+  private readonly frameTimes: number[] = [];
   private readonly sentAt = new Map<number, number>();
   private groupTicks: number | undefined;
   private rows: number | undefined;
@@ -91,6 +92,11 @@ export class OrderBookPanel extends Disposable {
     return [...this.paintLatencies];
   }
 
+  /** Time the webview spent drawing recent frames (ms). */
+  frameMs(): number[] {
+    return [...this.frameTimes];
+  }
+
   get isReady(): boolean {
     return this.ready;
   }
@@ -153,6 +159,8 @@ export class OrderBookPanel extends Disposable {
         return;
       case 'painted': {
         this.framesPainted++;
+        this.frameTimes.push(message.frameMs);
+        if (this.frameTimes.length > 2000) this.frameTimes.shift();
         const sent = this.sentAt.get(message.seq);
         if (sent !== undefined) {
           this.sentAt.delete(message.seq);

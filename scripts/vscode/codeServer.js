@@ -191,8 +191,10 @@ async function startCodeServer({
   const logStream = fs.createWriteStream(logFile, { flags: 'a' });
   const tail = [];
   let listenPort = port || 0;
+  logStream.on('error', () => {}); // a log file problem must never crash the run
   const onLine = (line) => {
-    logStream.write(line + '\n');
+    // output can still arrive after stop() closed the log (pipes drain after 'exit')
+    if (!logStream.writableEnded) logStream.write(line + '\n');
     tail.push(line);
     if (tail.length > 80) tail.shift();
     const m = /HTTP server listening on https?:\/\/[^\s/]+:(\d+)/.exec(line);

@@ -147,9 +147,11 @@ async function runExtensionTests({
     const consoleLines = [];
     consoleErrors = [];
     const consoleStream = fs.createWriteStream(consoleFile);
+    consoleStream.on('error', () => {});
     page.on('console', (m) => {
       const line = `${m.type()}: ${m.text()}`;
-      consoleStream.write(line + '\n');
+      // the window keeps logging after the verdict, when the file is already closed
+      if (!consoleStream.writableEnded) consoleStream.write(line + '\n');
       consoleLines.push(line);
       if (consoleLines.length > 200) consoleLines.shift();
       if (m.type() === 'error' && !NOISE.test(m.text())) consoleErrors.push(m.text());

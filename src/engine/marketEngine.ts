@@ -3,7 +3,8 @@ import { DepthSynchronizer, type DepthMode } from './book/depthSynchronizer';
 import { EventBus } from './core/eventBus';
 import { EngineMetrics } from './metrics/engineMetrics';
 import { FrameDecoder } from './protocol/frameDecoder';
-import type { BookStatus, BookTickerEvent, EngineEvent, TradeEvent } from './protocol/events';
+import type { BookStatus, BookTickerEvent, EngineEvent, SignalEvent, TradeEvent } from './protocol/events';
+import { SignalDetector } from './analysis/signalDetector';
 
 export interface MarketEngineOptions {
   symbol: string;
@@ -20,6 +21,11 @@ export interface MarketEngineOptions {
    * from doubling the cost it measures; over thousands of messages the percentiles are the same.
    */
   timingSampleInterval?: number;
+  /**
+   * Signal thresholds (large trade, wall size). Without them no signals are looked for; with them,
+   * trades are checked one by one and the book at most every `signalIntervalMs` of exchange time.
+   */
+  signals?: { largeTradeQty: number; wallQty: number; signalIntervalMs?: number };
 }
 
 /** A book line as the CLI and the extension report it: numbers, best first. */
@@ -49,11 +55,18 @@ export class MarketEngine {
   private readonly now: () => number;
   private readonly timingInterval: number;
   private untilTimed = 0;
+  private readonly signals: SignalDetector | undefined;
+  private readonly signalIntervalMs: number;
+  private lastSignalCheck = 0;
 
   constructor(options: MarketEngineOptions) {
     this.symbol = options.symbol;
     this.now = options.now ?? Date.now;
     this.timingInterval = Math.max(1, Math.floor(options.timingSampleInterval ?? 8));
+    this.signals = options.signals
+      ? new SignalDetector({ symbol: options.symbol, tickSize: options.tickSize, largeTradeQty: options.signals.largeTradeQty, wallQty: options.signals.wallQty })
+      : undefined;
+    this.signalIntervalMs = options.signals?.signalIntervalMs ?? 250;
     this.bus = options.bus ?? new EventBus((failure) => {
       this.metrics.count('handlerErrors');
       this.lastHandlerError = `${failure.eventType} handler failed: ${String(failure.error)}`;
@@ -102,6 +115,8 @@ export class MarketEngine {
 
   /** Handles an already decoded event (e.g. a REST snapshot fetched as an object). */
   handle(event: EngineEvent, receiveMs: number = this.now()): void {
+    // Signals follow the event that caused them on the bus.
+    let signals: readonly SignalEvent[] | undefined;
     switch (event.type) {
       case 'depthUpdate': {
         this.metrics.recordExchangeLatency(receiveMs, event.eventTime);
@@ -111,6 +126,10 @@ export class MarketEngine {
         this.sync.onDepth(event);
         if (this.sync.counters.gaps !== gaps) this.metrics.count('gaps', this.sync.counters.gaps - gaps);
         if (this.sync.counters.resyncs !== resyncs) this.metrics.count('resyncs', this.sync.counters.resyncs - resyncs);
+        if (this.signals && this.sync.status === 'live' && event.eventTime - this.lastSignalCheck >= this.signalIntervalMs) {
+          this.lastSignalCheck = event.eventTime;
+          signals = this.signals.onBook(this.sync.book, event.eventTime);
+        }
         break;
       }
       case 'depthSnapshot': {
@@ -125,7 +144,11 @@ export class MarketEngine {
         break;
       case 'trade':
         this.metrics.recordExchangeLatency(receiveMs, event.eventTime);
-        if (event.symbol === this.symbol) this.lastTrade = event;
+        if (event.symbol === this.symbol) {
+          this.lastTrade = event;
+          const signal = this.signals?.onTrade(event);
+          if (signal) signals = [signal];
+        }
         break;
       case 'malformed':
         this.metrics.count('malformed');
@@ -141,6 +164,7 @@ export class MarketEngine {
         assertNever(event);
     }
     this.bus.publish(event);
+    if (signals) for (const signal of signals) this.bus.publish(signal);
   }
 
   /** The top `levels` a side, as the CLI prints and tests compare. */

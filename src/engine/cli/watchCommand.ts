@@ -59,6 +59,10 @@ export async function watchCommand(argv: readonly string[], io: CliIo): Promise<
       timer = setTimeout(tick, intervalMs);
     };
 
+    if (json) {
+      const offSignals = feed.bus.subscribe('signal', (signal) => io.out(JSON.stringify(signal)));
+      io.signal.addEventListener('abort', offSignals, { once: true });
+    }
     feed.onHealthChange((health) => {
       if (health.state !== 'failed' || finished) return;
       io.error(`flowsight watch: ${health.reason}`);

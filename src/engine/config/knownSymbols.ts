@@ -32,3 +32,19 @@ export function inferTickSize(texts: Iterable<string>): number | undefined {
   }
   return decimals < 0 ? undefined : Number((10 ** -decimals).toFixed(decimals));
 }
+
+/**
+ * Sizes that count as a large trade and as a wall, for the symbols whose markets we know; other
+ * symbols get no signals rather than thresholds that would be noise or silence.
+ */
+const SIGNAL_THRESHOLDS: Readonly<Record<string, { largeTradeQty: number; wallQty: number }>> = {
+  BTCUSDT: { largeTradeQty: 5, wallQty: 25 },
+  ETHUSDT: { largeTradeQty: 100, wallQty: 500 },
+  SOLUSDT: { largeTradeQty: 2000, wallQty: 10000 },
+  BNBUSDT: { largeTradeQty: 200, wallQty: 1000 },
+  DOGEUSDT: { largeTradeQty: 500_000, wallQty: 2_000_000 },
+};
+
+export function signalThresholds(symbol: string): { largeTradeQty: number; wallQty: number } | undefined {
+  return SIGNAL_THRESHOLDS[symbol.toUpperCase()];
+}

@@ -12,6 +12,7 @@ import { RestClient } from './restClient';
 import { RequestWeightBudget } from './requestBudget';
 import { StreamConnection } from './streamConnection';
 import type { SymbolInfo } from './symbolInfo';
+import { signalThresholds } from '../config/knownSymbols';
 
 export type MarketStream = 'aggTrade' | 'markPrice' | 'forceOrder';
 export type FeedLogLevel = 'info' | 'warn' | 'error';
@@ -297,6 +298,7 @@ export class MarketFeed {
       bus: this.bus,
       now: () => this.clock.now(),
       requestSnapshot: (reason) => this.fetchSnapshot(engine, reason),
+      signals: signalThresholds(info.symbol),
     });
     this.currentEngine = engine;
   }

@@ -27,6 +27,7 @@ class FeedWorker {
   private statusTimer: NodeJS.Timeout | undefined;
   private paused = false;
   private stopping = false;
+  private readonly disposers: Array<() => void> = [];
 
   constructor(private readonly post: (message: WorkerToHost) => void) {}
 
@@ -128,6 +129,13 @@ class FeedWorker {
       }
       const feed = this.source;
       this.builder = new PanelSnapshotBuilder(() => feed.engine, this.panelView(), feed.bus);
+      let lastSignalLog = 0;
+      this.disposers.push(feed.bus.subscribe('signal', (signal) => {
+        // Signals go to the log, at most one a second so a busy market does not flood it.
+        if (signal.time - lastSignalLog < 1000) return;
+        lastSignalLog = signal.time;
+        log('info', `signal ${signal.symbol}: ${signal.message}`);
+      }));
       if (feed instanceof MarketFeed) feed.onHealthChange(() => this.writeStatus());
       await feed.start();
       // The symbol's tick size is known now: resolve the grouping against it.
@@ -235,6 +243,7 @@ class FeedWorker {
     this.frameTimer = undefined;
     this.statusTimer = undefined;
     this.builder?.dispose();
+    for (const dispose of this.disposers.splice(0)) dispose();
     await this.source?.stop();
     await this.exchange?.stop();
     this.source = undefined;

@@ -82,7 +82,6 @@ export class EngineMetrics {
   private readonly clock: () => number;
   private readonly rateWindowMs: number | undefined;
   private readonly streams = new Map<string, RateMeter>();
-  private readonly allStreams: RateMeter;
   /** Held in microseconds like every histogram; converted to ms only when reported. */
   private readonly exchangeLatency = new LatencyHistogram();
   private readonly processing = new LatencyHistogram();
@@ -95,7 +94,6 @@ export class EngineMetrics {
   constructor(options: EngineMetricsOptions = {}) {
     this.clock = options.now ?? Date.now;
     this.rateWindowMs = options.rateWindowMs;
-    this.allStreams = this.newMeter();
   }
 
   /**
@@ -111,7 +109,6 @@ export class EngineMetrics {
     this.lastStream = stream;
     this.lastMeter = meter;
     meter.mark(bytes, nowMs);
-    this.allStreams.mark(bytes, nowMs);
     this.counters.messages++;
     if (bytes >= 0 && bytes !== Infinity) this.counters.bytes += bytes;
   }
@@ -169,11 +166,17 @@ export class EngineMetrics {
         lastMessageAgeMs: Math.max(0, nowMs - lastAt),
       };
     });
-    const total = this.allStreams.rate(nowMs);
+    // The all-streams rate is the sum of the per-stream ones: one meter per message, not two.
+    let messagesPerSecond = 0;
+    let bytesPerSecond = 0;
+    for (const s of streams) {
+      messagesPerSecond += s.messagesPerSecond;
+      bytesPerSecond += s.bytesPerSecond;
+    }
     return {
       takenAtMs: nowMs,
-      messagesPerSecond: total.messagesPerSecond,
-      bytesPerSecond: total.bytesPerSecond,
+      messagesPerSecond,
+      bytesPerSecond,
       streams,
       exchangeLatencyMs: summarise(this.exchangeLatency, 1000),
       clockSkewSamples: this.skewSamples,
@@ -185,7 +188,6 @@ export class EngineMetrics {
   /** Forgets everything, including which streams have been seen. */
   reset(): void {
     this.streams.clear();
-    this.allStreams.reset();
     this.exchangeLatency.reset();
     this.processing.reset();
     this.counters = zeroCounters();

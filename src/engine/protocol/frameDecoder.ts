@@ -156,6 +156,10 @@ export class FrameDecoder {
   private decodeUnsafe(text: string, time: number): EngineEvent {
     this.text = text;
     this.pos = 0;
+    // The common case first: a compact combined-stream frame of a hot type.
+    const fast = this.decodeCompactEnvelope();
+    if (fast !== undefined) return fast;
+    this.pos = 0;
     this.skipWs();
     if (this.pos >= text.length) throw new DecodeError('empty frame');
     if (text.charCodeAt(this.pos) !== LBRACE) throw new DecodeError(`not a JSON object (starts with ${JSON.stringify(text.slice(0, 12))})`);
@@ -170,10 +174,7 @@ export class FrameDecoder {
   }
 
   private decodeEnvelope(time: number, text: string): EngineEvent {
-    const fast = this.decodeCompactEnvelope();
-    if (fast !== undefined) return fast;
-    this.pos = 0;
-    this.skipWs();
+    this.lastStream = undefined;
     const outer = this.outer;
     this.parseObject(outer, true);
     this.expectEnd();

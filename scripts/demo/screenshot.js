@@ -15,7 +15,35 @@ const VIEWPORT = { width: 1400, height: 900 };
 /** How long the ladder gets to fill after it first went live (rows, tape, depth bars). */
 const SETTLE_MS = 2500;
 
+/** The health tree's labels and values are cut off at VS Code's default side-bar width. */
+const SIDEBAR_WIDTH = 430;
+
 class StepError extends Error {}
+
+/** Drag the sash between the side bar and the editor, as a person would (no setting for the width). */
+async function widenSideBar(page, width, log) {
+  const sidebar = await page.locator('.part.sidebar').first().boundingBox();
+  if (!sidebar || sidebar.width >= width) return;
+  const edge = sidebar.x + sidebar.width;
+  // the vertical sash nearest the side bar's right edge
+  let best = null;
+  for (const sash of await page.locator('.monaco-sash.vertical').all()) {
+    const b = await sash.boundingBox();
+    if (!b || b.height < sidebar.height / 2) continue;
+    const d = Math.abs(b.x + b.width / 2 - edge);
+    if (d < 12 && (!best || d < best.d)) best = { b, d };
+  }
+  if (!best) {
+    log('  (could not find the side bar sash; leaving its width)');
+    return;
+  }
+  const x = best.b.x + best.b.width / 2;
+  const y = sidebar.y + sidebar.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + (width - sidebar.width), y, { steps: 10 });
+  await page.mouse.up();
+}
 
 function escapeRegExp(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -70,18 +98,21 @@ async function captureScreenshot({ tools, url, symbol, out, log, timeoutMs = 900
     await step('FlowSight activity-bar container opened', async () => {
       const item = page.locator('.activitybar .action-item[aria-label*="FlowSight"], .activitybar a[aria-label*="FlowSight"]').first();
       await item.waitFor({ state: 'visible', timeout: timeoutMs });
-      const sidebarTitle = page.locator('.sidebar .composite.title', { hasText: /FlowSight/i });
-      if (!(await sidebarTitle.isVisible())) await item.click();
-      await page.locator('.sidebar .pane-header', { hasText: /Connection Health/i }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+      const title = page.locator('.sidebar .composite.title', { hasText: /FlowSight/i }).first();
+      if (!(await title.isVisible())) await item.click();
+      await title.waitFor({ state: 'visible', timeout: timeoutMs });
     });
     await step('Connection Health view shows the feed', async () => {
+      // a container with a single view shows it without a pane header ("FLOWSIGHT: CONNECTION
+      // HEALTH" is then the side bar's title); with more views, the header may be collapsed
       const header = page.locator('.sidebar .pane-header', { hasText: /Connection Health/i }).first();
-      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-      await page.locator('.sidebar .monaco-list-row').first().waitFor({ state: 'visible', timeout: timeoutMs });
+      if ((await header.isVisible()) && (await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+      await page.locator('.sidebar .monaco-list-row', { hasText: /Connection/ }).first().waitFor({ state: 'visible', timeout: timeoutMs });
     });
+    await widenSideBar(page, SIDEBAR_WIDTH, log);
 
-    // no hover tooltip from the click in the picture
-    await page.mouse.move(VIEWPORT.width - 5, VIEWPORT.height / 2);
+    // the mouse away from anything with a hover (the activity-bar item just clicked, the ladder)
+    await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height - 8);
     await sleep(SETTLE_MS);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     await page.screenshot({ path: out });

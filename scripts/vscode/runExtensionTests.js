@@ -350,7 +350,7 @@ if (require.main === module) {
   runExtensionTests(opts)
     .then((r) => process.exit(r.exitCode === 0 && r.failed === 0 ? 0 : 1))
     .catch((e) => {
-      console.error(`runExtensionTests: ${e.stack || e.message}`);
+      console.error(`runExtensionTests: ${e.message}`);
       console.log('0 passed, 1 failed');
       process.exit(1);
     });

@@ -67,12 +67,12 @@ async function main(argv) {
 
     const tLoad = Date.now();
     await page.goto(`${cs.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
-    await page.locator('.statusbar-item').first().waitFor({ state: 'visible', timeout: 60000 });
+    await page.locator('.statusbar-item').first().waitFor({ state: 'visible', timeout: 120000 });
     log(`status bar visible ${((Date.now() - tLoad) / 1000).toFixed(1)} s after goto`);
 
     // our extension activates onStartupFinished and shows a status-bar item
     const item = page.locator('.statusbar-item', { hasText: 'Smoke ready' });
-    await item.waitFor({ state: 'visible', timeout: 30000 });
+    await item.waitFor({ state: 'visible', timeout: 120000 }); // 10-20 s after the status bar; more on a busy machine
     log(`extension status-bar item visible ${((Date.now() - tLoad) / 1000).toFixed(1)} s after goto`);
 
     await runCommandFromPalette(page, 'Smoke: Hello');

@@ -3,6 +3,7 @@ import { RecordingWriter } from '../replay/recordingFile';
 import { intOption, parseArgs, stringOption, UsageError } from './args';
 import { FEED_VALUE_OPTIONS, feedOptions } from './feedOptions';
 import type { CliIo } from './io';
+import { runFeedUntilDone } from './runFeed';
 
 export const RECORD_USAGE =
   'flowsight record SYMBOL --out FILE[.gz] [--ws-url URL] [--rest-url URL] [--depth full|depth20] [--duration S]';
@@ -32,28 +33,8 @@ export async function recordCommand(argv: readonly string[], io: CliIo): Promise
     },
   });
 
-  const code = await new Promise<number>((resolve) => {
-    let finished = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (result: number): void => {
-      if (finished) return;
-      finished = true;
-      if (timer) clearTimeout(timer);
-      io.signal.removeEventListener('abort', onAbort);
-      void feed.stop().then(() => resolve(result));
-    };
-    const onAbort = (): void => finish(0);
-    io.signal.addEventListener('abort', onAbort, { once: true });
-    if (durationS > 0) timer = setTimeout(() => finish(0), durationS * 1000);
-    feed.onHealthChange((health) => {
-      if (health.state === 'failed') {
-        io.error(`flowsight record: ${health.reason}`);
-        finish(3);
-      }
-    });
-    io.error(`recording ${options.symbol} to ${out}${durationS > 0 ? ` for ${durationS} s` : ' until Ctrl+C'}`);
-    void feed.start();
-  });
+  io.error(`recording ${options.symbol} to ${out}${durationS > 0 ? ` for ${durationS} s` : ' until Ctrl+C'}`);
+  const code = await runFeedUntilDone(feed, io, { command: 'record', durationMs: durationS * 1000 });
   await writer.close();
   io.error(`wrote ${writer.framesWritten} frames to ${out}`);
   return code;

@@ -1,4 +1,5 @@
 import type { MetricsSnapshot } from '../metrics/engineMetrics';
+import type { MarketEngine } from '../marketEngine';
 
 /** Where the live feed stands. Each state comes with a reason and the time it was entered. */
 export type FeedState = 'idle' | 'connecting' | 'syncing' | 'live' | 'stale' | 'reconnecting' | 'circuit-open' | 'failed';
@@ -54,4 +55,17 @@ export interface FeedHealth {
   readonly lastError: string | undefined;
   /** Things worth telling the user that are not errors (e.g. a subscribed stream that stays silent). */
   readonly warnings: readonly string[];
+}
+
+/** The book part of the health object, for whatever engine (or none yet) a feed has. */
+export function bookHealth(engine: MarketEngine | undefined): FeedHealth['book'] {
+  const book = engine?.book;
+  return {
+    status: engine?.sync.status ?? 'idle',
+    bidLevels: book?.levelCount('bid') ?? 0,
+    askLevels: book?.levelCount('ask') ?? 0,
+    lastUpdateId: book?.lastUpdateId ?? 0,
+    bestBid: book?.bestPrice('bid') ?? NaN,
+    bestAsk: book?.bestPrice('ask') ?? NaN,
+  };
 }

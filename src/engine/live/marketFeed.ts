@@ -6,7 +6,7 @@ import { FrameDecoder } from '../protocol/frameDecoder';
 import { DEFAULT_REST_URL, DEFAULT_STREAM_URL, routeOf, streamName, type DepthSpeed } from '../protocol/streams';
 import { systemClock, TimerSet, type Clock, type TimerHandle } from './clock';
 import { FeedError, formatDuration } from './feedError';
-import type { FeedHealth, FeedState, StreamHealth } from './feedHealth';
+import { bookHealth, type FeedHealth, type FeedState, type StreamHealth } from './feedHealth';
 import { ReconnectPolicy } from './reconnectPolicy';
 import { RestClient } from './restClient';
 import { RequestWeightBudget } from './requestBudget';
@@ -215,7 +215,6 @@ export class MarketFeed {
     const engine = this.currentEngine;
     const metrics = engine?.metrics.snapshot(now) ?? emptyMetrics(now);
     const sync = engine?.sync;
-    const book = engine?.book;
     const conn = this.publicConn;
     const streams: StreamHealth[] = [...this.publicStreams(), ...this.marketStreamNames()].map((stream) => {
       const m = metrics.streams.find((s) => s.stream === stream);
@@ -238,14 +237,7 @@ export class MarketFeed {
         openedAt: conn?.isOpen ? conn.openedAt : undefined,
         uptimeMs: conn?.isOpen ? now - conn.openedAt : 0,
       },
-      book: {
-        status: sync?.status ?? 'idle',
-        bidLevels: book?.levelCount('bid') ?? 0,
-        askLevels: book?.levelCount('ask') ?? 0,
-        lastUpdateId: book?.lastUpdateId ?? 0,
-        bestBid: book?.bestPrice('bid') ?? NaN,
-        bestAsk: book?.bestPrice('ask') ?? NaN,
-      },
+      book: bookHealth(engine),
       counters: {
         reconnects: this.counters.reconnects,
         resyncs: this.counters.priorResyncs + (sync?.counters.resyncs ?? 0),

@@ -500,7 +500,8 @@ export class FrameDecoder {
       ch = text.charCodeAt(++p);
     }
     this.pos = p + 1;
-    if (p === start || p - start > 16 || fraction === 0) return NaN;
+    // Beyond 15 digits the mantissa may not be exact; the general parser handles such text.
+    if (p === start || p - start > (fraction >= 0 ? 16 : 15) || fraction === 0) return NaN;
     return fraction > 0 ? mantissa / POW10[fraction] : mantissa;
   }
 
@@ -829,40 +830,17 @@ export class FrameDecoder {
     }
     for (;;) {
       if (text.charCodeAt(p) !== LBRACKET || text.charCodeAt(p + 1) !== QUOTE) return undefined;
+      this.pos = p + 2;
+      const price = this.compactDecimalTail();
+      p = this.pos;
+      if (price !== price || text.charCodeAt(p) !== COMMA || text.charCodeAt(p + 1) !== QUOTE) return undefined;
+      this.pos = p + 2;
+      const qty = this.compactDecimalTail();
+      p = this.pos;
+      if (qty !== qty || text.charCodeAt(p) !== RBRACKET) return undefined;
+      out.push(price, qty);
+      const ch = text.charCodeAt(p + 1);
       p += 2;
-      const ps = p;
-      let mantissa = 0;
-      let fraction = -1;
-      let ch = text.charCodeAt(p);
-      while (ch !== QUOTE) {
-        if (ch >= 48 && ch <= 57) {
-          mantissa = mantissa * 10 + (ch - 48);
-          if (fraction >= 0) fraction++;
-        } else if (ch === 46 && fraction < 0) fraction = 0;
-        else return undefined;
-        ch = text.charCodeAt(++p);
-      }
-      if (p - ps > 16 || p === ps || fraction === 0) return undefined;
-      const price = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
-      if (text.charCodeAt(p + 1) !== COMMA || text.charCodeAt(p + 2) !== QUOTE) return undefined;
-      p += 3;
-      const qs = p;
-      mantissa = 0;
-      fraction = -1;
-      ch = text.charCodeAt(p);
-      while (ch !== QUOTE) {
-        if (ch >= 48 && ch <= 57) {
-          mantissa = mantissa * 10 + (ch - 48);
-          if (fraction >= 0) fraction++;
-        } else if (ch === 46 && fraction < 0) fraction = 0;
-        else return undefined;
-        ch = text.charCodeAt(++p);
-      }
-      if (p - qs > 16 || p === qs || fraction === 0) return undefined;
-      out.push(price, fraction > 0 ? mantissa / POW10[fraction] : mantissa);
-      if (text.charCodeAt(p + 1) !== RBRACKET) return undefined;
-      ch = text.charCodeAt(p + 2);
-      p += 3;
       if (ch === COMMA) continue;
       if (ch === RBRACKET) {
         this.pos = p;

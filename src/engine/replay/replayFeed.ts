@@ -3,7 +3,7 @@ import type { DepthMode } from '../book/depthSynchronizer';
 import { MarketEngine } from '../marketEngine';
 import { inferTickSize, knownTickSize } from '../config/knownSymbols';
 import { symbolOfStream } from '../protocol/streams';
-import type { FeedHealth, FeedState } from '../live/feedHealth';
+import { bookHealth, type FeedHealth, type FeedState } from '../live/feedHealth';
 import { readRecording, type RecordedFrame } from './recordingFile';
 
 export interface ReplayFeedOptions {
@@ -112,7 +112,6 @@ export class ReplayFeed {
   health(): FeedHealth {
     const engine = this.engineValue;
     const metrics = engine?.metrics.snapshot(this.recordedNow());
-    const book = engine?.book;
     return {
       symbol: this.symbolName,
       state: this.stateName,
@@ -121,14 +120,7 @@ export class ReplayFeed {
       endpoint: { streamUrl: `replay:${this.options.file}`, restUrl: `replay:${this.options.file}` },
       nextAttemptAt: undefined,
       connection: { id: undefined, openedAt: undefined, uptimeMs: 0 },
-      book: {
-        status: engine?.sync.status ?? 'idle',
-        bidLevels: book?.levelCount('bid') ?? 0,
-        askLevels: book?.levelCount('ask') ?? 0,
-        lastUpdateId: book?.lastUpdateId ?? 0,
-        bestBid: book?.bestPrice('bid') ?? NaN,
-        bestAsk: book?.bestPrice('ask') ?? NaN,
-      },
+      book: bookHealth(engine),
       counters: {
         reconnects: 0,
         resyncs: engine?.sync.counters.resyncs ?? 0,

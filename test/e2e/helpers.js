@@ -1,0 +1,296 @@
+'use strict';
+// Shared helpers for the end-to-end UI tests (test/e2e/*.e2e.js). Plain CommonJS run by Node in the
+// runner process (scripts/vscode/runE2e.js), driving the workbench in Chromium through playwright-core.
+// Everything here goes through the UI as a person would: the command palette, quick picks, the status
+// bar, the activity bar and the DOM text of the webview.
+
+/** The webview of the order-book panel: VS Code's outer iframe, then the page's own frame inside it. */
+const WEBVIEW_IFRAME = 'iframe.webview';
+const WEBVIEW_ACTIVE_FRAME = '#active-frame';
+
+/** Decimals of a tick size: 0.1 → 1, 0.01 → 2, 1e-5 → 5, 1 → 0. */
+function tickDecimals(tickSize) {
+  if (!(tickSize > 0)) throw new RangeError(`tick size must be positive, got ${tickSize}`);
+  for (let d = 0; d <= 12; d++) {
+    if (Math.abs(Math.round(tickSize * 10 ** d) - tickSize * 10 ** d) < 1e-9) return d;
+  }
+  return 12;
+}
+
+/** A price as FlowSight writes it: the tick's decimals and thousands separators (61659.7 → "61,659.7"). */
+function formatPrice(price, tickSize) {
+  const [whole, fraction] = price.toFixed(tickDecimals(tickSize)).split('.');
+  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction === undefined ? '' : `.${fraction}`}`;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Polls `check` until it returns something other than undefined / false / null; throws a message
+ * naming `what` and the last value seen (or the last error) when `timeoutMs` passes.
+ */
+async function waitFor(what, check, { timeoutMs = 15000, intervalMs = 100 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  let lastError;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false && v !== null) return v;
+      last = v;
+      lastError = undefined;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      const detail = lastError ? `; last error: ${firstLine(lastError.message)}` : last !== undefined ? `; last value: ${JSON.stringify(last)}` : '';
+      throw new Error(`timed out after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}${detail}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/**
+ * Polls `read()` until `accept(value)` holds and returns that value; on timeout the error names
+ * `what` and the last value read, which is what a reader of the failure wants to see.
+ */
+async function waitForValue(what, read, accept, { timeoutMs = 15000, intervalMs = 100 } = {}) {
+  let last;
+  let seen = false;
+  try {
+    return await waitFor(
+      what,
+      async () => {
+        const v = await read();
+        last = v;
+        seen = true;
+        return accept(v) ? { v } : false;
+      },
+      { timeoutMs, intervalMs },
+    ).then((box) => box.v);
+  } catch (e) {
+    if (!seen) throw e;
+    throw new Error(`timed out after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+  }
+}
+
+function firstLine(text) {
+  return String(text).split('\n')[0];
+}
+
+/** Fails with `message` (and the two values) unless actual === expected. */
+function expectEqual(actual, expected, message) {
+  if (actual !== expected) throw new Error(`${message}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The workbench
+
+/**
+ * Runs a command through the command palette (F1), like a person would. Checks that the first row is
+ * exactly the command asked for (the palette filters fuzzily) before pressing Enter.
+ * @param {import('playwright-core').Page} page
+ * @param {string} title e.g. "FlowSight: Open Order Book"
+ * @param {{ waitClosed?: boolean }} [o] wait for the palette to close (off for commands that open a quick pick)
+ */
+async function runCommand(page, title, { waitClosed = true } = {}) {
+  const input = page.locator('.quick-input-widget input');
+  // a quick pick left open (e.g. by a failed test) would swallow F1's text
+  if (await input.isVisible().catch(() => false)) {
+    await page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  }
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(`>${title}`);
+  const first = page.locator('.quick-input-list .monaco-list-row').first();
+  await waitFor(
+    `"${title}" as the first row of the command palette`,
+    async () => {
+      const label = await first.locator('.label-name').first().textContent({ timeout: 1000 });
+      return label !== null && label.replace(/\s+/g, ' ').trim() === title;
+    },
+    { timeoutMs: 10000 },
+  );
+  await page.keyboard.press('Enter');
+  if (waitClosed) await input.waitFor({ state: 'hidden', timeout: 10000 });
+}
+
+/** The text of a status-bar item whose id ends with `idSuffix` (VS Code prefixes the extension id). */
+async function statusBarText(page, idSuffix = 'bestBidAsk') {
+  const item = page.locator(`.statusbar-item[id$="${idSuffix}"]`);
+  if ((await item.count()) === 0) return null;
+  const text = await item.first().innerText({ timeout: 2000 });
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The order-book webview's document (a FrameLocator). */
+function webview(page) {
+  return page.frameLocator(WEBVIEW_IFRAME).frameLocator(WEBVIEW_ACTIVE_FRAME);
+}
+
+/** Text of one element in the webview, '' when it is not there (yet). */
+async function webviewText(page, selector) {
+  const loc = webview(page).locator(selector);
+  if ((await loc.count()) === 0) return '';
+  return ((await loc.first().textContent({ timeout: 2000 })) || '').trim();
+}
+
+/** What the panel's header shows: symbol, state, bid, ask, spread, mid, imbalance. */
+async function readHeader(page) {
+  return webview(page)
+    .locator('.book-header')
+    .evaluate((h) => {
+      const t = (sel) => (h.querySelector(sel)?.textContent || '').trim();
+      return {
+        symbol: t('.symbol'),
+        state: t('.feed-state'),
+        bid: t('.stat.bid .stat-value'),
+        ask: t('.stat.ask .stat-value'),
+        spread: t('.stat.spread .stat-value'),
+        mid: t('.stat.mid .stat-value'),
+        imbalance: t('.stat.imbalance .stat-value'),
+      };
+    }, null, { timeout: 5000 });
+}
+
+/**
+ * Samples the ladder canvas inside the webview: its size, how many distinct colours it holds, the
+ * most common colour (the background), and the webview's --vscode-editor-background for comparison.
+ */
+async function sampleLadderCanvas(page) {
+  return webview(page)
+    .locator('canvas.ladder-canvas:not(.overlay)')
+    .evaluate((canvas) => {
+      const w = canvas.width;
+      const h = canvas.height;
+      const ctx = canvas.getContext('2d');
+      const data = ctx.getImageData(0, 0, w, h).data;
+      const counts = new Map();
+      // every 7th pixel is plenty to find the background and see that something was drawn
+      for (let i = 0; i < data.length; i += 4 * 7) {
+        const key = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+        counts.set(key, (counts.get(key) || 0) + 1);
+      }
+      let dominant = 0;
+      let dominantCount = -1;
+      let total = 0;
+      for (const [k, n] of counts) {
+        total += n;
+        if (n > dominantCount) {
+          dominant = k;
+          dominantCount = n;
+        }
+      }
+      const rgb = [(dominant >> 16) & 255, (dominant >> 8) & 255, dominant & 255];
+      // the editor background as the browser resolves it (the canvas is painted with it)
+      const probe = document.createElement('div');
+      probe.style.color = getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim() || 'transparent';
+      document.body.append(probe);
+      const resolved = getComputedStyle(probe).color;
+      probe.remove();
+      const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(resolved);
+      return {
+        width: w,
+        height: h,
+        colours: counts.size,
+        dominant: rgb,
+        nonBackgroundShare: total > 0 ? 1 - dominantCount / total : 0,
+        editorBackground: m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null,
+        bodyClass: document.body.className,
+      };
+    }, null, { timeout: 10000 });
+}
+
+/** Relative luminance 0..1 of an [r, g, b] colour. */
+function luminance([r, g, b]) {
+  const lin = (c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Connection Health view
+
+/** Shows the FlowSight container in the side bar and expands "Connection Health". */
+async function showHealthView(page) {
+  const pane = page.locator('.pane-header', { hasText: 'Connection Health' });
+  if (!(await pane.first().isVisible().catch(() => false))) {
+    await page.locator('.activitybar .action-item a.action-label[aria-label^="FlowSight"]').first().click({ timeout: 10000 });
+    await pane.first().waitFor({ state: 'visible', timeout: 10000 });
+  }
+  if ((await pane.first().getAttribute('aria-expanded')) !== 'true') await pane.first().click();
+  await page.locator('.monaco-list-row', { hasText: 'Connection' }).first().waitFor({ state: 'visible', timeout: 15000 });
+}
+
+/** The description of a row of the health tree (e.g. "Connection" → "live"), or null when not shown. */
+async function healthRow(page, label) {
+  return page.evaluate((wanted) => {
+    for (const row of document.querySelectorAll('.pane-body .monaco-list-row')) {
+      const name = row.querySelector('.label-name')?.textContent?.trim();
+      if (name === wanted) return (row.querySelector('.label-description')?.textContent || '').trim();
+    }
+    return null;
+  }, label);
+}
+
+/**
+ * Records every description the "Connection" row of the health tree takes from now on, in the page
+ * (a MutationObserver catches a state the tree shows for only one refresh). Returns a reader.
+ */
+async function recordConnectionStates(page) {
+  await page.evaluate(() => {
+    const w = window;
+    if (w.__flowsightStates) w.__flowsightStates.observer.disconnect();
+    const seen = [];
+    const read = () => {
+      for (const row of document.querySelectorAll('.pane-body .monaco-list-row')) {
+        if (row.querySelector('.label-name')?.textContent?.trim() !== 'Connection') continue;
+        const d = (row.querySelector('.label-description')?.textContent || '').trim();
+        if (seen[seen.length - 1] !== d) seen.push(d);
+      }
+    };
+    const observer = new MutationObserver(read);
+    observer.observe(document.querySelector('.monaco-workbench') || document.body, { subtree: true, childList: true, characterData: true });
+    read();
+    w.__flowsightStates = { observer, seen };
+  });
+  return {
+    seen: () => page.evaluate(() => [...window.__flowsightStates.seen]),
+    stop: () => page.evaluate(() => window.__flowsightStates?.observer.disconnect()),
+  };
+}
+
+/** Texts of the notification toasts on screen. */
+async function notificationTexts(page) {
+  return page.locator('.notifications-toasts .notification-toast').evaluateAll((els) => els.map((e) => (e.textContent || '').trim()));
+}
+
+module.exports = {
+  tickDecimals,
+  formatPrice,
+  sleep,
+  waitFor,
+  waitForValue,
+  expect,
+  expectEqual,
+  runCommand,
+  statusBarText,
+  webview,
+  webviewText,
+  readHeader,
+  sampleLadderCanvas,
+  luminance,
+  showHealthView,
+  healthRow,
+  recordConnectionStates,
+  notificationTexts,
+  WEBVIEW_IFRAME,
+  WEBVIEW_ACTIVE_FRAME,
+};

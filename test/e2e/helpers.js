@@ -70,8 +70,14 @@ async function waitForValue(what, read, accept, { timeoutMs = 15000, intervalMs 
     ).then((box) => box.v);
   } catch (e) {
     if (!seen) throw e;
-    throw new Error(`timed out after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+    throw new Error(`timed out after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}; last seen: ${describe(last)}`);
   }
+}
+
+function describe(value) {
+  if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 400 ? `${text.slice(0, 400)}…` : text;
 }
 
 function firstLine(text) {
@@ -118,6 +124,25 @@ async function runCommand(page, title, { waitClosed = true } = {}) {
   );
   await page.keyboard.press('Enter');
   if (waitClosed) await input.waitFor({ state: 'hidden', timeout: 10000 });
+}
+
+/**
+ * "FlowSight: Select Symbol" from the palette, then type `symbol` into its quick pick and press Enter
+ * once the exchange's list has loaded and `symbol` is the first row.
+ */
+async function selectSymbol(page, symbol, screenshot) {
+  await runCommand(page, 'FlowSight: Select Symbol', { waitClosed: false });
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
+  await waitFor('the Select Symbol quick pick', async () => ((await input.getAttribute('placeholder')) || '').includes('futures symbols'), { timeoutMs: 10000 });
+  // the list comes from the exchange's exchangeInfo; the widget is busy until it arrives
+  await waitFor('the symbol list', async () => (await widget.locator('.quick-input-list .monaco-list-row').count()) > 0, { timeoutMs: 15000 });
+  await input.fill(symbol);
+  const first = widget.locator('.quick-input-list .monaco-list-row').first();
+  await waitFor(`${symbol} as the first row`, async () => ((await first.locator('.label-name').first().textContent({ timeout: 1000 })) || '').trim() === symbol, { timeoutMs: 10000 });
+  if (screenshot) await screenshot(`select-symbol-${symbol}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10000 });
 }
 
 /** The text of a status-bar item whose id ends with `idSuffix` (VS Code prefixes the extension id). */
@@ -281,6 +306,7 @@ module.exports = {
   expect,
   expectEqual,
   runCommand,
+  selectSymbol,
   statusBarText,
   webview,
   webviewText,

@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { LATENCY_HISTOGRAM_MAX_TRACKED_MICROS, LatencyHistogram } from '../../src/engine/metrics/latencyHistogram';
+import { mulberry32 as rng } from './support/seededRandom';
 
-/** Deterministic PRNG (mulberry32) so a failing sample can be reproduced. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Same nearest-rank definition the histogram documents. */
 function exactPercentile(sorted: number[], p: number): number {

@@ -3,18 +3,8 @@ import { OrderBook } from '../../src/engine/book/orderBook';
 import { PriceScale } from '../../src/engine/book/priceScale';
 import type { SortedLevels } from '../../src/engine/book/sortedLevels';
 import type { Side } from '../../src/engine/book/bookView';
+import { mulberry32 } from './support/seededRandom';
 
-/** Seeded PRNG (mulberry32): the same seed always replays the same operation sequence. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randInt(rand: () => number, lo: number, hi: number): number {
   return lo + Math.floor(rand() * (hi - lo + 1));

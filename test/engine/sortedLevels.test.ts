@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { SortedLevels } from '../../src/engine/book/sortedLevels';
+import { mulberry32 } from './support/seededRandom';
 
-/** Seeded PRNG (mulberry32): the same seed always replays the same operation sequence. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randInt(rand: () => number, lo: number, hi: number): number {
   return lo + Math.floor(rand() * (hi - lo + 1));

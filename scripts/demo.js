@@ -15,7 +15,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { REPO, alive, sleep } = require('./vscode/util');
+const { REPO, alive, sleep, registerCleanup } = require('./vscode/util');
 const { ensureTools, CODE_SERVER_VERSION } = require('./vscode/tools');
 const { startCodeServer } = require('./vscode/codeServer');
 const { parseOptions, USAGE, UsageError, DEFAULT_PORT } = require('./demo/options');
@@ -67,6 +67,15 @@ async function main(argv) {
     await cs.stop();
     await market.stop();
   };
+  // on Ctrl+C every part stops itself (registered by startCodeServer / startMarket); this one only
+  // says when all of them are done
+  registerCleanup({
+    async: async () => {
+      await stopAll();
+      log('stopped: code-server' + (market.pid ? ' and the local exchange' : '') + ' are gone');
+    },
+    sync: () => {},
+  });
   failUnexpectedly = (msg) => {
     log(msg);
     stopAll().finally(() => process.exit(1));

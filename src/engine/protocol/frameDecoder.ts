@@ -326,9 +326,9 @@ export class FrameDecoder {
     const text = this.text;
     if (!text.startsWith('{"stream":"', 0)) return undefined;
     this.pos = 11;
-    const streamEnd = this.compactStringEnd();
-    if (streamEnd < 0 || !text.startsWith(',"data":', this.pos)) return undefined;
-    this.lastStream = this.intern(11, streamEnd);
+    const stream = this.compactStringTail();
+    if (stream === undefined || !text.startsWith(',"data":', this.pos)) return undefined;
+    this.lastStream = stream;
     this.pos += 8;
     let event: EngineEvent | undefined;
     if (text.startsWith('{"e":"bookTicker","u":', this.pos)) {
@@ -508,6 +508,17 @@ export class FrameDecoder {
   /** An interned string up to and past its closing quote (no escapes), or undefined. */
   private compactStringTail(): string | undefined {
     const start = this.pos;
+    // Symbols and stream names repeat: a cached one that matches here, followed by the closing
+    // quote, needs no scan (cached strings were checked for quotes and escapes when first seen).
+    const cache = this.internCache;
+    const text = this.text;
+    for (let i = 0; i < cache.length; i++) {
+      const s = cache[i];
+      if (text.charCodeAt(start + s.length) === QUOTE && text.startsWith(s, start)) {
+        this.pos = start + s.length + 1;
+        return s;
+      }
+    }
     const end = this.compactStringEnd();
     return end <= start ? undefined : this.intern(start, end);
   }

@@ -45,6 +45,8 @@ const BASE_SETTINGS = {
   'workbench.editor.restoreViewState': true,
   'workbench.tree.enableStickyScroll': false,
   'editor.minimap.enabled': false,
+  // code-server offers to forward every port something listens on: a toast per port, not wanted here
+  'remote.autoForwardPorts': false,
 };
 
 const DEFAULT_CONFIGURATION = { name: 'default', settings: {}, exchange: { seed: 7, stepMs: 50 } };

@@ -96,9 +96,13 @@ function expect(condition, message) {
 // ---------------------------------------------------------------------------------------------
 // The workbench
 
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /**
- * Runs a command through the command palette (F1), like a person would. Checks that the first row is
- * exactly the command asked for (the palette filters fuzzily) before pressing Enter.
+ * Runs a command through the command palette (F1), like a person would: types its title and clicks
+ * the row that is exactly that command (the palette filters fuzzily, so the first row may be another).
  * @param {import('playwright-core').Page} page
  * @param {string} title e.g. "FlowSight: Open Order Book"
  * @param {{ waitClosed?: boolean }} [o] wait for the palette to close (off for commands that open a quick pick)
@@ -113,16 +117,13 @@ async function runCommand(page, title, { waitClosed = true } = {}) {
   await page.keyboard.press('F1');
   await input.waitFor({ state: 'visible', timeout: 10000 });
   await input.fill(`>${title}`);
-  const first = page.locator('.quick-input-list .monaco-list-row').first();
-  await waitFor(
-    `"${title}" as the first row of the command palette`,
-    async () => {
-      const label = await first.locator('.label-name').first().textContent({ timeout: 1000 });
-      return label !== null && label.replace(/\s+/g, ' ').trim() === title;
-    },
-    { timeoutMs: 10000 },
-  );
-  await page.keyboard.press('Enter');
+  // the palette filters fuzzily and ranks recently used commands first: pick the row that is exactly it
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) })
+    .first();
+  await row.waitFor({ state: 'visible', timeout: 10000 });
+  await row.click();
   if (waitClosed) await input.waitFor({ state: 'hidden', timeout: 10000 });
 }
 
@@ -245,13 +246,14 @@ function luminance([r, g, b]) {
 
 /** Shows the FlowSight container in the side bar and expands "Connection Health". */
 async function showHealthView(page) {
-  const pane = page.locator('.pane-header', { hasText: 'Connection Health' });
-  if (!(await pane.first().isVisible().catch(() => false))) {
+  const connectionRow = page.locator('.pane-body .monaco-list-row', { has: page.locator('.label-name', { hasText: /^\s*Connection\s*$/ }) }).first();
+  if (!(await connectionRow.isVisible().catch(() => false))) {
     await page.locator('.activitybar .action-item a.action-label[aria-label^="FlowSight"]').first().click({ timeout: 10000 });
-    await pane.first().waitFor({ state: 'visible', timeout: 10000 });
+    // alone in its container, the view's header is hidden; with company, it may be collapsed
+    const header = page.locator('.pane-header:not(.hidden)', { hasText: 'Connection Health' }).first();
+    if ((await header.isVisible().catch(() => false)) && (await header.getAttribute('aria-expanded')) !== 'true') await header.click();
   }
-  if ((await pane.first().getAttribute('aria-expanded')) !== 'true') await pane.first().click();
-  await page.locator('.monaco-list-row', { hasText: 'Connection' }).first().waitFor({ state: 'visible', timeout: 15000 });
+  await connectionRow.waitFor({ state: 'visible', timeout: 15000 });
 }
 
 /** The description of a row of the health tree (e.g. "Connection" → "live"), or null when not shown. */

@@ -113,6 +113,11 @@ const VALIDATORS: { readonly [K in EngineConfigKey]: Validator<K> } = {
   },
 };
 
+/** Validates one setting: the value in force, or a ConfigError naming the setting and what is allowed. */
+export function checkEngineSetting<K extends EngineConfigKey>(key: K, value: unknown): EngineConfig[K] {
+  return VALIDATORS[key](value);
+}
+
 const CONFIG_KEYS = Object.keys(DEFAULT_ENGINE_CONFIG) as EngineConfigKey[];
 
 type MutableConfig = { -readonly [K in EngineConfigKey]: EngineConfig[K] };

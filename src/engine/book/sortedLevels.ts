@@ -25,6 +25,8 @@ export class SortedLevels {
   private count = 0;
   /** Block of the last lookup: updates arrive sorted, so the next key is usually in the same block. */
   private hint = 0;
+  /** Where in that block the last lookup landed: the next, larger key is usually a few places on. */
+  private hintIndex = 0;
 
   get size(): number {
     return this.count;
@@ -73,7 +75,7 @@ export class SortedLevels {
     if (b < 0) b = 0;
     const block = blocks[b];
     const keys = block.keys;
-    const i = lowerBound(keys, key);
+    const i = this.indexIn(b, keys, key);
     if (i < keys.length && keys[i] === key) {
       block.qtys[i] = qty;
       return;
@@ -89,7 +91,7 @@ export class SortedLevels {
     const b = this.findBlock(key);
     if (b < 0) return false;
     const block = this.blocks[b];
-    const i = lowerBound(block.keys, key);
+    const i = this.indexIn(b, block.keys, key);
     if (i >= block.keys.length || block.keys[i] !== key) return false;
     removeAt(block.keys, i);
     removeAt(block.qtys, i);
@@ -188,6 +190,26 @@ export class SortedLevels {
       }
     }
     return removed;
+  }
+
+  /**
+   * First index in block `b` whose key is >= `key`. Starts from where the previous lookup in the same
+   * block landed and steps forward a little (sorted updates make that the usual case); otherwise a
+   * binary search.
+   */
+  private indexIn(b: number, keys: number[], key: number): number {
+    let i = this.hintIndex;
+    if (b === this.hint && i <= keys.length && (i === 0 || keys[i - 1] < key)) {
+      for (let steps = 0; steps < 8 && i < keys.length && keys[i] < key; steps++) i++;
+      if (i === keys.length || keys[i] >= key) {
+        this.hintIndex = i;
+        return i;
+      }
+    }
+    i = lowerBound(keys, key);
+    this.hint = b;
+    this.hintIndex = i;
+    return i;
   }
 
   /** Index of the block whose range should hold `key`: last block with head <= key, or -1 if none. */

@@ -324,22 +324,33 @@ export class FrameDecoder {
 
   private decodeCompactEnvelope(): EngineEvent | undefined {
     const text = this.text;
-    if (!text.startsWith('{"stream":"', 0)) return undefined;
+    if (text.charCodeAt(0) !== LBRACE || text.charCodeAt(2) !== 115 /* s */ || !text.startsWith('{"stream":"', 0)) return undefined;
     this.pos = 11;
     const stream = this.compactStringTail();
-    if (stream === undefined || !text.startsWith(',"data":', this.pos)) return undefined;
+    if (stream === undefined || !text.startsWith(',"data":{"e":"', this.pos)) return undefined;
     this.lastStream = stream;
-    this.pos += 8;
+    this.pos += 14;
     let event: EngineEvent | undefined;
-    if (text.startsWith('{"e":"bookTicker","u":', this.pos)) {
-      this.pos += 22;
-      event = this.compactBookTicker();
-    } else if (text.startsWith('{"e":"depthUpdate","E":', this.pos)) {
-      this.pos += 23;
-      event = this.compactDepth();
-    } else if (text.startsWith('{"e":"trade","E":', this.pos)) {
-      this.pos += 17;
-      event = this.compactTrade();
+    // One char tells the three hot types apart; the rest of the literal is then checked once.
+    switch (text.charCodeAt(this.pos)) {
+      case 98 /* b */:
+        if (text.startsWith('bookTicker","u":', this.pos)) {
+          this.pos += 16;
+          event = this.compactBookTicker();
+        }
+        break;
+      case 100 /* d */:
+        if (text.startsWith('depthUpdate","E":', this.pos)) {
+          this.pos += 17;
+          event = this.compactDepth();
+        }
+        break;
+      case 116 /* t */:
+        if (text.startsWith('trade","E":', this.pos)) {
+          this.pos += 11;
+          event = this.compactTrade();
+        }
+        break;
     }
     if (event === undefined || this.pos !== text.length - 1 || text.charCodeAt(this.pos) !== RBRACE) return undefined;
     return event;

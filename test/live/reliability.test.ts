@@ -161,7 +161,7 @@ describe('reliability: faults over real sockets', function () {
         const recovered = await timeToLive(pair, at, 20_000);
         await assertBookMatchesExchange(pair);
         const h = pair.feed.health();
-        assert.ok(pair.logs.some((l) => new RegExp(`HTTP ${status}`).test(l)), `the log names HTTP ${status}`);
+        assert.ok(pair.logs.some((l) => new RegExp(`HTTP ${status}`).test(l)), `the log names HTTP ${status}:\n${pair.logs.slice(-15).join("\n")}`);
         if (status !== 500) assert.ok(recovered >= 900, `Retry-After was honoured (${recovered} ms)`);
         record(`REST ${status}`, pair.exchange.stats().faultsInjected[`rest${status}`] ?? 2, 1, recovered);
         assert.equal(h.state, 'live');

@@ -34,7 +34,7 @@ export async function startPair(
     symbol: 'BTCUSDT',
     streamUrl: exchange.wsUrl,
     restUrl: exchange.restUrl,
-    staleAfterMs: 1500,
+    staleAfterMs: 3000,
     log: (level, message) => logs.push(`${level} ${message}`),
     ...feedOptions,
   });

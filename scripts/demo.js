@@ -19,12 +19,13 @@ const { REPO, alive, sleep, registerCleanup } = require('./vscode/util');
 const { ensureTools, CODE_SERVER_VERSION } = require('./vscode/tools');
 const { startCodeServer } = require('./vscode/codeServer');
 const { parseOptions, USAGE, UsageError, DEFAULT_PORT } = require('./demo/options');
-const { demoPaths } = require('./demo/demoPaths');
+const { demoPaths, flowSightLogFile } = require('./demo/demoPaths');
 const { ensureExtensionInstalled } = require('./demo/extensionInstall');
 const { choosePort } = require('./demo/port');
 const { startMarket } = require('./demo/market');
 const { prepareWorkspace, userSettings } = require('./demo/windowSettings');
 const { log, since } = require('./demo/log');
+const { forgetOuterNpmRun } = require('./demo/npmRunEnv');
 
 async function main(argv) {
   const options = parseOptions(argv);
@@ -34,6 +35,7 @@ async function main(argv) {
   }
   const t0 = Date.now();
 
+  forgetOuterNpmRun();
   const tools = await ensureTools({ log });
   await ensureExtensionInstalled({ tools, log });
 
@@ -54,15 +56,21 @@ async function main(argv) {
     log,
     onUnexpectedExit: (msg) => failUnexpectedly(msg),
   });
-  const cs = await startCodeServer({
-    tools,
-    port,
-    dataDir: session,
-    extensionsDir: demoPaths.extensionsDir,
-    workspace,
-    settings: userSettings({ market, theme: options.theme }),
-    log,
-  });
+  let cs;
+  try {
+    cs = await startCodeServer({
+      tools,
+      port,
+      dataDir: session,
+      extensionsDir: demoPaths.extensionsDir,
+      workspace,
+      settings: userSettings({ market, theme: options.theme }),
+      log,
+    });
+  } catch (e) {
+    await market.stop();
+    throw e;
+  }
   const stopAll = async () => {
     await cs.stop();
     await market.stop();
@@ -72,7 +80,7 @@ async function main(argv) {
   registerCleanup({
     async: async () => {
       await stopAll();
-      log('stopped: code-server' + (market.pid ? ' and the local exchange' : '') + ' are gone');
+      log(market.pid ? 'stopped: code-server and the local exchange are gone' : 'stopped: code-server is gone');
     },
     sync: () => {},
   });
@@ -87,6 +95,8 @@ async function main(argv) {
     const { captureScreenshot } = require('./demo/screenshot');
     try {
       await captureScreenshot({ tools, url, symbol: market.symbol, out: options.screenshot, log });
+    } catch (e) {
+      throw new Error(e.message + whyNoMarket(session, market));
     } finally {
       await stopAll();
     }
@@ -97,6 +107,18 @@ async function main(argv) {
   printBanner({ url, port: cs.port, market, startedIn: since(t0), session });
   await watchUntilSomethingDies(cs, failUnexpectedly);
   return 0;
+}
+
+/** For a failed --screenshot: the extension's last log lines and what usually causes it. */
+function whyNoMarket(session, market) {
+  let out = '';
+  const file = flowSightLogFile(session);
+  if (file) {
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').slice(-6);
+    out += `\nFlowSight's log (${path.relative(REPO, file)}), last lines:\n  ${lines.join('\n  ')}`;
+  }
+  if (market.failureHint) out += `\nHint: ${market.failureHint}`;
+  return out;
 }
 
 function printBanner({ url, port, market, startedIn, session }) {
@@ -132,7 +154,7 @@ async function watchUntilSomethingDies(cs, fail) {
     await sleep(1000);
     if (!alive(-cs.pid)) {
       fail(`code-server exited on its own; see ${path.relative(REPO, cs.logFile)}`);
-      return;
+      await new Promise(() => {}); // fail() stops the rest and exits 1
     }
     // the exchange reports its own exit through onUnexpectedExit
   }

@@ -189,8 +189,16 @@ export class LadderRenderer {
     const bold = canvasFont(theme.numberFont, fontPx, true);
     const mid = (r: number): number => (rowTop(r) + rowTop(r + 1)) / 2;
     ctx.textAlign = 'right';
+    // fillText with a maxWidth takes a much slower path; numbers are mostly digits (tabular in the
+    // editor fonts), so a width estimate from one measured digit decides when the limit is needed.
+    const previousFont = ctx.font;
+    ctx.font = bold;
+    const digitPx = this.widths.width(bold, '0', (t) => ctx.measureText(t).width);
+    ctx.font = previousFont;
     const text = (s: Span, value: string, y: number): void => {
-      ctx.fillText(value, s.x + s.w - pad, y, Math.max(1, s.w - 2 * pad));
+      const room = s.w - 2 * pad;
+      if (value.length * digitPx <= room) ctx.fillText(value, s.x + s.w - pad, y);
+      else ctx.fillText(value, s.x + s.w - pad, y, Math.max(1, room));
     };
 
     ctx.font = normal;

@@ -25,6 +25,9 @@ export interface LadderViewHost {
   error(error: unknown): void;
 }
 
+/** Levels a side read to decide how many decimals sizes get. */
+const SIZE_SAMPLE = 200;
+
 /** How long the last trade's row flashes, ms. */
 export const TRADE_FLASH_MS = 600;
 
@@ -235,8 +238,8 @@ export class LadderView {
         trade,
         emptyText: this.emptyText,
       });
-      // The flash fades over a few frames; each asks for the next until it is gone.
-      if (trade !== null && trade.flash > 0) this.host.invalidate(Invalidation.Full);
+      // The flash fades from snapshot to snapshot: asking for frames of our own to animate it would
+      // redraw the whole ladder at display rate while trades flow.
     }
     this.renderOverlay(grid, topPx, viewport);
   }
@@ -280,8 +283,9 @@ export class LadderView {
       return this.grid;
     }
     buildLadderGrid(s, this.maxRows, this.grid);
-    // One decimals value per snapshot (not per row), so the size columns line up.
-    this.decimals = Math.max(sizeDecimals(s.bids.qtys), sizeDecimals(s.asks.qtys));
+    // One decimals value per snapshot (not per row), so the size columns line up. The levels near
+    // the touch are what is on screen and show the symbol's step; reading all 3000 costs a frame.
+    this.decimals = Math.max(sizeDecimals(s.bids.qtys, SIZE_SAMPLE), sizeDecimals(s.asks.qtys, SIZE_SAMPLE));
     const t = s.lastTrade;
     const key = t === null ? '' : `${t.time}|${t.price}|${t.qty}|${t.side}`;
     if (key !== this.tradeKey) {

@@ -3,6 +3,7 @@
 // The VS Code tools themselves (Node 24, code-server) live in .cache/vscode-tools/, shared with the
 // extension tests (scripts/vscode/tools.js).
 
+const fs = require('fs');
 const path = require('path');
 const { REPO } = require('../vscode/util');
 
@@ -15,6 +16,8 @@ const demoPaths = {
   /** The packaged extension and the fingerprint of what went into it. */
   vsix: path.join(DEMO_DIR, 'flowsight-demo.vsix'),
   vsixStamp: path.join(DEMO_DIR, 'flowsight-demo.vsix.json'),
+  /** Held while packaging / installing, so two demos starting together do not collide. */
+  installLock: path.join(DEMO_DIR, '.install.lock'),
   /** The folder VS Code opens (its .vscode/settings.json opens the panel on start). */
   workspace: path.join(DEMO_DIR, 'workspace'),
   /**
@@ -27,4 +30,25 @@ const demoPaths = {
   debugScreenshot: path.join(DEMO_DIR, 'screenshot-debug.png'),
 };
 
-module.exports = { demoPaths };
+/** The extension's own log ("FlowSight" output channel) of a session, or null before it exists. */
+function flowSightLogFile(sessionDir) {
+  const logs = path.join(sessionDir, 'ud', 'logs');
+  let found = null;
+  const walk = (dir, depth) => {
+    let entries = [];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory() && depth < 4) walk(p, depth + 1);
+      else if (e.isFile() && e.name === 'FlowSight.log') found = p;
+    }
+  };
+  walk(logs, 0);
+  return found;
+}
+
+module.exports = { demoPaths, flowSightLogFile };

@@ -10,6 +10,7 @@ const { REPO } = require('../vscode/util');
 const { installExtension, packageExtension } = require('../vscode/codeServer');
 const { demoPaths } = require('./demoPaths');
 const { since } = require('./log');
+const { withLock } = require('./fileLock');
 
 // What vsce puts in the package (see .vscodeignore): the manifest, the bundles, the icons, the
 // readme and licence. .vscodeignore itself is included: a change to it changes the package.
@@ -75,6 +76,10 @@ async function ensureExtensionInstalled({ tools, extensionsDir = demoPaths.exten
     throw new Error('dist/extension.js is missing: run `npm run build` first (`npm run demo` does it for you)');
   }
   fs.mkdirSync(path.dirname(demoPaths.vsix), { recursive: true });
+  return withLock(demoPaths.installLock, log, () => packageAndInstall({ tools, extensionsDir, log }));
+}
+
+async function packageAndInstall({ tools, extensionsDir, log }) {
   const fp = fingerprint();
   const stamp = readStamp();
 

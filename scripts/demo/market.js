@@ -8,8 +8,9 @@
 
 const fs = require('fs');
 const path = require('path');
+const zlib = require('zlib');
 const { spawn } = require('child_process');
-const { REPO, forwardLines, killGroup, killGroupSync, registerCleanup, alive } = require('../vscode/util');
+const { REPO, forwardLines, killGroup, killGroupSync, registerCleanup } = require('../vscode/util');
 const { since } = require('./log');
 
 const DEFAULT_SYMBOL = 'BTCUSDT';
@@ -26,6 +27,7 @@ async function startMarket({ options, logFile, log, onUnexpectedExit }) {
       description: `live Binance USDⓈ-M futures, ${symbol} (needs internet access to fstream.binance.com / fapi.binance.com)`,
       symbol,
       settings: { 'flowsight.feed': 'binance', 'flowsight.symbol': symbol },
+      failureHint: '--live needs internet access to fstream.binance.com and fapi.binance.com from a location Binance serves; leave out --live for the synthetic market',
       stop: async () => {},
     };
   }
@@ -36,6 +38,15 @@ async function startMarket({ options, logFile, log, onUnexpectedExit }) {
     settings: { 'flowsight.feed': 'demo', 'flowsight.symbol': symbol },
     stop: async () => {},
   };
+}
+
+function replayDescription({ file, speed, symbol, restUrl }) {
+  let text = `replay of ${file} at ${speed}x, ${symbol}, served by the local exchange at ${restUrl}`;
+  const seconds = recordingSeconds(file);
+  if (seconds) {
+    text += `\n        The recording covers ${formatDuration(seconds)}: from now the market moves for ${formatDuration(seconds / speed)}, then the book stays still.`;
+  }
+  return text;
 }
 
 /** `node dist/cli.js exchange --replay FILE --speed N --port 0` in its own process group. */
@@ -56,6 +67,7 @@ async function startReplayExchange({ options, logFile, log, onUnexpectedExit }) 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const pgid = child.pid;
+  let started = false;
   let stopping = false;
   const unregister = registerCleanup({ async: () => stop(), sync: () => killGroupSync(pgid) });
   async function stop() {
@@ -88,7 +100,8 @@ async function startReplayExchange({ options, logFile, log, onUnexpectedExit }) 
     child.on('close', (code, signal) => {
       const msg = `the local exchange exited (code ${code}, signal ${signal}):\n${tail.join('\n')}`;
       reject(new Error(msg));
-      if (!stopping) onUnexpectedExit(msg);
+      // before it is up, the caller gets the error from startMarket instead
+      if (started && !stopping) onUnexpectedExit(msg);
     });
   });
   try {
@@ -97,6 +110,7 @@ async function startReplayExchange({ options, logFile, log, onUnexpectedExit }) 
     await stop();
     throw e;
   }
+  started = true;
   const symbol = found.symbols && found.symbols[0] ? found.symbols[0] : DEFAULT_SYMBOL;
   if (options.symbol && options.symbol !== symbol) {
     await stop();
@@ -104,7 +118,7 @@ async function startReplayExchange({ options, logFile, log, onUnexpectedExit }) 
   }
   log(`local exchange up at ${found.restUrl} in ${since(t0)} (pgid ${pgid}, log ${path.relative(REPO, logFile)})`);
   return {
-    description: `replay of ${file} at ${speed}x, ${symbol}, served by the local exchange at ${found.restUrl}`,
+    description: replayDescription({ file, speed, symbol, restUrl: found.restUrl }),
     symbol,
     settings: {
       'flowsight.feed': 'binance',
@@ -112,10 +126,37 @@ async function startReplayExchange({ options, logFile, log, onUnexpectedExit }) 
       'flowsight.streamUrl': found.wsUrl,
       'flowsight.restUrl': found.restUrl,
     },
+    failureHint: `the local exchange's output is in ${path.relative(REPO, logFile)}`,
     pid: pgid,
-    alive: () => alive(-pgid),
     stop,
   };
+}
+
+/**
+ * How long the recording lasts (first to last line's receive time), so the banner can say when the
+ * replayed market will stop moving; null when the file does not look like a recording.
+ */
+function recordingSeconds(file) {
+  try {
+    let buf = fs.readFileSync(file);
+    if (buf[0] === 0x1f && buf[1] === 0x8b) buf = zlib.gunzipSync(buf);
+    const text = buf.toString('utf8');
+    const first = /^(\d{15,})\s/m.exec(text);
+    const tail = text.slice(Math.max(0, text.length - 200000));
+    const lastMatches = [...tail.matchAll(/^(\d{15,})\s/gm)];
+    if (!first || lastMatches.length === 0) return null;
+    const ns = BigInt(lastMatches[lastMatches.length - 1][1]) - BigInt(first[1]);
+    return Number(ns / 1000000n) / 1000;
+  } catch {
+    return null;
+  }
+}
+
+function formatDuration(seconds) {
+  const total = Math.round(seconds);
+  const m = Math.floor(total / 60);
+  const s = total % 60;
+  return m > 0 ? `${m} min ${s} s` : `${s} s`;
 }
 
 function withTimeout(promise, ms, message) {

@@ -62,15 +62,21 @@ async function captureScreenshot({ tools, url, symbol, out, log, timeoutMs = 900
       await fn();
       log(`  ${what} (${since(t0)})`);
     } catch (e) {
-      let shot = '';
+      let details = '';
+      try {
+        const item = page.locator('.statusbar-item', { hasText: symbol }).first();
+        if (await item.isVisible()) details += `\nFlowSight's status-bar item reads: "${(await item.innerText({ timeout: 2000 })).trim()}"`;
+      } catch {
+        /* no item */
+      }
       try {
         fs.mkdirSync(path.dirname(demoPaths.debugScreenshot), { recursive: true });
         await page.screenshot({ path: demoPaths.debugScreenshot });
-        shot = `\nWhat the window showed: ${path.relative(process.cwd(), demoPaths.debugScreenshot)}`;
+        details += `\nWhat the window showed: ${path.relative(REPO, demoPaths.debugScreenshot)}`;
       } catch {
         /* browser gone */
       }
-      throw new StepError(`--screenshot: ${what} — did not happen within ${timeoutMs / 1000} s (${e.message.split('\n')[0]})${shot}`);
+      throw new StepError(`--screenshot: ${what} — did not happen within ${timeoutMs / 1000} s (${e.message.split('\n')[0]})${details}`);
     }
   };
   try {

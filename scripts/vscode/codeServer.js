@@ -341,7 +341,8 @@ async function packageExtension({ repo = REPO, out, log = defaultLog } = {}) {
   const pj = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
   out = path.resolve(out || path.join(REPO, '.cache', `${pj.name}-${pj.version}.vsix`));
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  const args = ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out];
+  // README links its screenshots relatively; vsce would try to rewrite them against a repository URL.
+  const args = ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '-o', out];
   // prefer the project's own vsce (devDependency) over npx
   let cmd = path.join(REPO, 'node_modules', '.bin', 'vsce');
   let cmdArgs = args;

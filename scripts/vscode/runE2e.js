@@ -36,7 +36,7 @@ const STARTUP_TIMEOUT_MS = 150_000;
 
 /** User settings every configuration starts from (merged under code-server's own test defaults). */
 const BASE_SETTINGS = {
-  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.colorTheme': 'Dark Modern',
   'flowsight.feed': 'binance',
   'flowsight.symbol': 'BTCUSDT',
   'flowsight.statusBar.enabled': true,

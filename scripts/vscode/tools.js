@@ -8,6 +8,7 @@
 // CLI: node scripts/vscode/tools.js      (installs / checks and prints the paths)
 
 const fs = require('fs');
+const { withoutOuterNpmRun } = require('./npmEnv');
 const path = require('path');
 const { REPO, defaultLog, run, runChecked } = require('./util');
 
@@ -170,7 +171,7 @@ async function installNode24(p, log) {
   log(`installing Node ${NODE_MAJOR} from the npm registry into ${path.relative(REPO, p.nodeDir)} ...`);
   writeMiniPackageJson(p.nodeDir, 'flowsight-tools-node24', { node: true });
   const t0 = Date.now();
-  await runChecked('npm', ['install', `node@${NODE_MAJOR}`, ...NPM_QUIET], { cwd: p.nodeDir, log, prefix: '  npm: ' });
+  await runChecked('npm', ['install', `node@${NODE_MAJOR}`, ...NPM_QUIET], { cwd: p.nodeDir, env: withoutOuterNpmRun(), log, prefix: '  npm: ' });
   if (!fs.existsSync(p.node24)) throw new Error(`npm install node@${NODE_MAJOR} did not produce ${p.node24}`);
   const v = (await runChecked(p.node24, ['--version'], { quiet: true })).output.trim();
   log(`Node ${v} ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
@@ -193,7 +194,7 @@ async function installCodeServer(p, log) {
   log(`installing code-server@${CODE_SERVER_VERSION} with Node ${NODE_MAJOR} (builds native modules, ~2 min, ~620 MB) ...`);
   writeMiniPackageJson(p.csDir, 'flowsight-tools-code-server', { 'code-server': true, argon2: true });
   const env = {
-    ...process.env,
+    ...withoutOuterNpmRun(),
     PATH: `${path.dirname(p.node24)}${path.delimiter}${process.env.PATH || ''}`,
     // overrides any `nodedir` in ~/.npmrc, so node-gyp builds against Node 24's headers offline
     npm_config_nodedir: p.nodeHeadersParent,

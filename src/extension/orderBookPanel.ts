@@ -7,6 +7,12 @@ import type { FlowSightSettings } from './settings';
 
 /** A postMessage that has not resolved in this time is treated as lost, so frames keep flowing. */
 const POST_TIMEOUT_MS = 2000;
+/**
+ * Frames allowed on their way at once. Delivery to a webview can take longer than a refresh tick
+ * (code-server relays through the browser), so waiting for each one would cap the frame rate; more
+ * than two would queue stale frames behind each other.
+ */
+const MAX_IN_FLIGHT = 2;
 
 /**
  * The order-book panel. It waits for the webview's `ready` before posting anything, sends one frame
@@ -17,7 +23,7 @@ export class OrderBookPanel extends Disposable {
   private static current: OrderBookPanel | undefined;
   private ready = false;
   private latest: BookSnapshotMessage | undefined;
-  private posting = false;
+  private inFlight = 0;
   private pendingLatest = false;
   private readonly paintLatencies: number[] = [];
   private readonly frameTimes: number[] = [];
@@ -177,23 +183,21 @@ export class OrderBookPanel extends Disposable {
     }
   }
 
-  /** Posts a frame; while one is in flight only the newest waiting frame is kept. */
+  /** Posts a frame; while too many are in flight only the newest waiting frame is kept. */
   private post(snapshot: BookSnapshotMessage): void {
     this.latest = snapshot;
-    if (this.posting) {
+    if (this.inFlight >= MAX_IN_FLIGHT) {
       this.pendingLatest = true;
       return;
     }
-    this.posting = true;
+    this.inFlight++;
+    this.pendingLatest = false;
     this.sentAt.set(snapshot.seq, snapshot.sentAt);
     if (this.sentAt.size > 200) this.sentAt.delete(this.sentAt.keys().next().value as number);
     this.framesPosted++;
     void this.send(snapshot).finally(() => {
-      this.posting = false;
-      if (this.pendingLatest && this.latest && this.panel.visible && !this.disposed) {
-        this.pendingLatest = false;
-        this.post(this.latest);
-      }
+      this.inFlight--;
+      if (this.pendingLatest && this.latest && this.panel.visible && !this.disposed) this.post(this.latest);
     });
   }
 

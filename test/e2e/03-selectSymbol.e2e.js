@@ -1,10 +1,11 @@
 'use strict';
-const { formatPrice, readHeader, selectSymbol, statusBarText, waitForValue } = require('./helpers');
+const { ensureOrderBookOpen, formatPrice, readHeader, selectSymbol, statusBarText, waitForValue } = require('./helpers');
 
 /** "FlowSight: Select Symbol" → type ETHUSDT → Enter moves the status bar and the ladder to ETHUSDT. */
 module.exports = {
   name: 'Select Symbol → ETHUSDT switches the status bar and the ladder',
   async run({ page, exchange, screenshot }) {
+    await ensureOrderBookOpen(page);
     await selectSymbol(page, 'ETHUSDT', screenshot);
     const tick = exchange.tickSize('ETHUSDT');
     await waitForValue('the status bar on ETHUSDT', () => statusBarText(page), (t) => /^ETHUSDT [\d,]+\.\d\d \/ [\d,]+\.\d\d$/.test(t), { timeoutMs: 20000 });

@@ -1,5 +1,5 @@
 'use strict';
-const { formatPrice, readHeader, runCommand, statusBarText, waitForValue } = require('./helpers');
+const { ensureOrderBookOpen, formatPrice, readHeader, statusBarText, waitForValue } = require('./helpers');
 
 /** A window reload brings the panel back (the webview serializer) with a live ladder. */
 module.exports = {
@@ -8,7 +8,7 @@ module.exports = {
     const symbol = 'BTCUSDT';
     const tick = exchange.tickSize(symbol);
     // the panel is open (opened again here when this test runs alone)
-    if ((await page.locator('.tab', { hasText: 'FlowSight Order Book' }).count()) === 0) await runCommand(page, 'FlowSight: Open Order Book');
+    await ensureOrderBookOpen(page);
     await waitForValue('a live ladder before the reload', () => readHeader(page), (h) => h.symbol === symbol && h.state === 'Live', { timeoutMs: 30000 });
 
     await page.reload({ waitUntil: 'domcontentloaded', timeout: 60000 });

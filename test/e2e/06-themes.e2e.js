@@ -1,22 +1,21 @@
 'use strict';
-const { expect, luminance, runCommand, sampleLadderCanvas, waitFor, waitForValue, webview } = require('./helpers');
+const { ensureOrderBookOpen, expect, luminance, pickRow, runCommand, sampleLadderCanvas, waitFor, waitForValue, webview } = require('./helpers');
 
+// VS Code 1.139 lists the default themes by these labels and writes them to the setting; older versions
+// wrote the ids ('Default Light Modern' …), which 1.139 still reads.
 const THEMES = [
-  { label: 'Default Light Modern', bodyClass: 'vscode-light', light: true },
-  { label: 'Default Dark Modern', bodyClass: 'vscode-dark', light: false },
-  { label: 'Default High Contrast', bodyClass: 'vscode-high-contrast', light: false },
+  { label: 'Light Modern', id: 'Default Light Modern', bodyClass: 'vscode-light', light: true },
+  { label: 'Dark Modern', id: 'Default Dark Modern', bodyClass: 'vscode-dark', light: false },
+  { label: 'Dark High Contrast', id: 'Default High Contrast', bodyClass: 'vscode-high-contrast', light: false },
 ];
 
-/** "Preferences: Color Theme", type the theme's name, pick exactly that row. */
+/** "Preferences: Color Theme", type the theme's name, move to exactly that row, Enter. */
 async function chooseTheme(page, label) {
   await runCommand(page, 'Preferences: Color Theme', { waitClosed: false });
-  const widget = page.locator('.quick-input-widget');
-  const input = widget.locator('input');
-  await waitFor('the colour theme picker', async () => /theme/i.test((await input.getAttribute('placeholder')) || (await input.getAttribute('aria-label')) || ''), { timeoutMs: 10000 });
+  const input = page.locator('.quick-input-widget input');
+  await waitFor('the colour theme picker', async () => /color theme/i.test((await input.getAttribute('placeholder')) || ''), { timeoutMs: 10000 });
   await input.fill(label);
-  const row = widget.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) });
-  await row.first().waitFor({ state: 'visible', timeout: 10000 });
-  await row.first().click();
+  await pickRow(page, label);
   await input.waitFor({ state: 'hidden', timeout: 10000 });
 }
 
@@ -28,14 +27,15 @@ function sameColour(a, b, tolerance = 3) {
 module.exports = {
   name: 'light, dark and high-contrast themes render the ladder',
   timeoutMs: 120000,
-  async run({ page, screenshot }) {
-    if ((await page.locator('.tab', { hasText: 'FlowSight Order Book' }).count()) === 0) await runCommand(page, 'FlowSight: Open Order Book');
+  async run({ page, screenshot, userSettings }) {
+    await ensureOrderBookOpen(page);
     const body = webview(page).locator('body');
     await body.waitFor({ state: 'attached', timeout: 30000 });
     const backgrounds = [];
     try {
       for (const theme of THEMES) {
         await chooseTheme(page, theme.label);
+        await waitForValue('workbench.colorTheme in the user settings', () => userSettings()['workbench.colorTheme'], (v) => v === theme.label || v === theme.id, { timeoutMs: 10000 });
         await waitForValue(
           `the webview body class ${theme.bodyClass}`,
           () => body.getAttribute('class'),
@@ -59,7 +59,7 @@ module.exports = {
     } finally {
       // back to the theme the other tests expect
       const current = await body.getAttribute('class').catch(() => '');
-      if (!` ${current} `.includes(' vscode-dark ')) await chooseTheme(page, 'Default Dark Modern').catch(() => {});
+      if (!` ${current} `.includes(' vscode-dark ')) await chooseTheme(page, 'Dark Modern').catch(() => {});
     }
   },
 };

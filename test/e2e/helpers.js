@@ -84,11 +84,6 @@ function firstLine(text) {
   return String(text).split('\n')[0];
 }
 
-/** Fails with `message` (and the two values) unless actual === expected. */
-function expectEqual(actual, expected, message) {
-  if (actual !== expected) throw new Error(`${message}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
 function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
@@ -101,8 +96,30 @@ function escapeRegExp(text) {
 }
 
 /**
- * Runs a command through the command palette (F1), like a person would: types its title and clicks
- * the row that is exactly that command (the palette filters fuzzily, so the first row may be another).
+ * In the open quick input (palette or quick pick), moves the focus with the arrow keys to the row whose
+ * label is exactly `label` and presses Enter, as a person would. The list filters fuzzily and ranks
+ * recently used entries first, so the wanted row is not always the first.
+ */
+async function pickRow(page, label, { timeoutMs = 10000 } = {}) {
+  const list = page.locator('.quick-input-widget .quick-input-list');
+  const exact = new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`);
+  await list.locator('.monaco-list-row .label-name', { hasText: exact }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  const focusedLabel = async () => ((await list.locator('.monaco-list-row.focused .label-name').first().textContent({ timeout: 1000 }).catch(() => '')) || '').trim();
+  const rows = await list.locator('.monaco-list-row').count();
+  for (let i = 0; i <= rows + 1; i++) {
+    if ((await focusedLabel()) === label) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+    await sleep(50);
+  }
+  throw new Error(`could not focus "${label}" in the quick input (focused: "${await focusedLabel()}")`);
+}
+
+/**
+ * Runs a command through the command palette (F1), like a person would: types its title, moves to
+ * the row that is exactly that command and presses Enter.
  * @param {import('playwright-core').Page} page
  * @param {string} title e.g. "FlowSight: Open Order Book"
  * @param {{ waitClosed?: boolean }} [o] wait for the palette to close (off for commands that open a quick pick)
@@ -117,33 +134,34 @@ async function runCommand(page, title, { waitClosed = true } = {}) {
   await page.keyboard.press('F1');
   await input.waitFor({ state: 'visible', timeout: 10000 });
   await input.fill(`>${title}`);
-  // the palette filters fuzzily and ranks recently used commands first: pick the row that is exactly it
-  const row = page
-    .locator('.quick-input-list .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) })
-    .first();
-  await row.waitFor({ state: 'visible', timeout: 10000 });
-  await row.click();
+  await pickRow(page, title);
   if (waitClosed) await input.waitFor({ state: 'hidden', timeout: 10000 });
 }
 
 /**
  * "FlowSight: Select Symbol" from the palette, then type `symbol` into its quick pick and press Enter
- * once the exchange's list has loaded and `symbol` is the first row.
+ * on it once the exchange's list has loaded.
  */
 async function selectSymbol(page, symbol, screenshot) {
   await runCommand(page, 'FlowSight: Select Symbol', { waitClosed: false });
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('input');
-  await waitFor('the Select Symbol quick pick', async () => ((await input.getAttribute('placeholder')) || '').includes('futures symbols'), { timeoutMs: 10000 });
+  await waitFor('the Select Symbol quick pick', async () => (await input.isVisible()) && ((await input.getAttribute('placeholder')) || '').includes('futures symbols'), {
+    timeoutMs: 10000,
+  });
   // the list comes from the exchange's exchangeInfo; the widget is busy until it arrives
-  await waitFor('the symbol list', async () => (await widget.locator('.quick-input-list .monaco-list-row').count()) > 0, { timeoutMs: 15000 });
+  await waitFor('the symbol list', async () => (await widget.locator('.quick-input-list .monaco-list-row').count()) > 1, { timeoutMs: 15000 });
   await input.fill(symbol);
-  const first = widget.locator('.quick-input-list .monaco-list-row').first();
-  await waitFor(`${symbol} as the first row`, async () => ((await first.locator('.label-name').first().textContent({ timeout: 1000 })) || '').trim() === symbol, { timeoutMs: 10000 });
   if (screenshot) await screenshot(`select-symbol-${symbol}`);
-  await page.keyboard.press('Enter');
+  await pickRow(page, symbol);
   await input.waitFor({ state: 'hidden', timeout: 10000 });
+}
+
+/** Opens the order-book panel from the palette unless its tab is already there, and waits for its page. */
+async function ensureOrderBookOpen(page) {
+  if ((await page.locator('.tab', { hasText: 'FlowSight Order Book' }).count()) === 0) await runCommand(page, 'FlowSight: Open Order Book');
+  await page.locator('.tab', { hasText: 'FlowSight Order Book' }).first().waitFor({ state: 'visible', timeout: 15000 });
+  await webview(page).locator('.book-header').waitFor({ state: 'attached', timeout: 30000 });
 }
 
 /** The text of a status-bar item whose id ends with `idSuffix` (VS Code prefixes the extension id). */
@@ -306,8 +324,9 @@ module.exports = {
   waitFor,
   waitForValue,
   expect,
-  expectEqual,
   runCommand,
+  pickRow,
+  ensureOrderBookOpen,
   selectSymbol,
   statusBarText,
   webview,

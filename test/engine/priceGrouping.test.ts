@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { OrderBook } from '../../src/engine/book/orderBook';
 import {
   aggregateSide,
-  aggregateSideDense,
   groupingSteps,
   validateGrouping,
 } from '../../src/engine/analysis/priceGrouping';
@@ -147,59 +146,7 @@ describe('priceGrouping', () => {
       const { prices, qtys } = rows(4);
       assert.equal(aggregateSide(book, 'ask', 10, 4, prices, qtys), 0);
       assert.throws(() => aggregateSide(book, 'ask', 1.5, 4, prices, qtys), RangeError);
-      assert.throws(() => aggregateSideDense(book, 'ask', 0, 4, prices, qtys), RangeError);
-    });
-  });
-
-  describe('aggregateSideDense', () => {
-    it('fills every bid bucket between the best and the deepest row, empty ones with 0', () => {
-      const book = new OrderBook('BTCUSDT', 0.1);
-      book.applyLevels('bid', [100.0, 1, 99.5, 2, 99.1, 2, 97.2, 3]);
-      const { prices, qtys } = rows(10);
-      const n = aggregateSideDense(book, 'bid', 10, 10, prices, qtys);
-      assert.deepEqual(pairs(prices, qtys, n), [
-        [100, 1],
-        [99, 4],
-        [98, 0],
-        [97, 3],
-      ]);
-    });
-
-    it('steps ask buckets upward from the best, with gaps as zero rows', () => {
-      const book = new OrderBook('BTCUSDT', 0.1);
-      book.applyLevels('ask', [100.1, 1, 103.0, 5]);
-      const { prices, qtys } = rows(10);
-      const n = aggregateSideDense(book, 'ask', 10, 10, prices, qtys);
-      assert.deepEqual(pairs(prices, qtys, n), [
-        [101, 1],
-        [102, 0],
-        [103, 5],
-      ]);
-    });
-
-    it('cuts the grid at maxRows even when the gap runs past it', () => {
-      const book = new OrderBook('BTCUSDT', 0.1);
-      book.applyLevels('ask', [100.1, 1, 110.0, 5]);
-      const { prices, qtys } = rows(3);
-      const n = aggregateSideDense(book, 'ask', 10, 3, prices, qtys);
-      assert.deepEqual(pairs(prices, qtys, n), [
-        [101, 1],
-        [102, 0],
-        [103, 0],
-      ]);
-    });
-
-    it('clears stale quantities left in reused output arrays', () => {
-      const book = new OrderBook('BTCUSDT', 0.1);
-      book.applyLevels('bid', [100.0, 1, 98.0, 2]);
-      const prices = new Float64Array(5);
-      const qtys = new Float64Array(5).fill(999);
-      const n = aggregateSideDense(book, 'bid', 10, 5, prices, qtys);
-      assert.deepEqual(pairs(prices, qtys, n), [
-        [100, 1],
-        [99, 0],
-        [98, 2],
-      ]);
+      assert.throws(() => aggregateSide(book, 'ask', 0, 4, prices, qtys), RangeError);
     });
   });
 });

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SHARED_RECORDING } from './support/sharedRecording';
+import type { ReplaySummary } from '../../src/engine/replay/replaySession';
 
 /** The built CLI bundle; tests run from out/test/engine/. */
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -38,17 +39,7 @@ interface BookLine {
   asks: Array<[number, number]>;
 }
 
-interface Summary {
-  type: 'summary';
-  messages: number;
-  elapsedMs: number;
-  messagesPerSecond: number;
-  gaps: number;
-  resyncs: number;
-  malformed: number;
-  snapshotsRequested: number;
-  snapshotsApplied: number;
-}
+type Summary = ReplaySummary;
 
 /** Splits `--json` output into book lines and the final summary line; every line must be JSON. */
 function parseJsonOutput(result: RunResult): { books: BookLine[]; summary: Summary } {

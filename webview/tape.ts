@@ -1,11 +1,13 @@
 import type { TradeTape as TradeTapeData } from '../src/shared/panelProtocol';
 import type { PriceScale } from '../src/engine/book/priceScale';
 import { formatClock, formatPrice, formatSize, sizeDecimals } from './numberFormat';
+import { newTradeCount } from './tapeDiff';
 
 /**
  * The trade tape: newest trade on top, time, price and size coloured by the aggressor. A fixed pool
- * of row elements (TAPE_ROWS) is created once; each frame only rewrites the cells whose text changed,
- * so a busy tape costs a few text writes, not a rebuilt list.
+ * of row elements (TAPE_ROWS) is created once. When k new trades arrive, the k bottom rows are moved
+ * to the top and only they are written: every older row keeps its text, so a busy tape costs k row
+ * writes, not a rewrite of the whole list.
  */
 
 export const TAPE_ROWS = 80;
@@ -22,6 +24,8 @@ export class TradeTapeView {
   private readonly list: HTMLElement;
   private readonly rows: TapeRow[] = [];
   private pending: { trades: TradeTapeData; scale: PriceScale } | null = null;
+  /** The trades the rows show, newest first, to find where the new ones end. */
+  private shown: (TradeTapeData & { count: number; decimals: number }) | null = null;
 
   constructor() {
     this.element = document.createElement('aside');
@@ -59,6 +63,7 @@ export class TradeTapeView {
   clear(): void {
     for (const row of this.rows) row.element.hidden = true;
     this.pending = null;
+    this.shown = null;
   }
 
   render(): void {
@@ -68,7 +73,18 @@ export class TradeTapeView {
     const { trades, scale } = pending;
     const n = Math.min(TAPE_ROWS, trades.times.length, trades.prices.length, trades.qtys.length, trades.sides.length);
     const decimals = sizeDecimals(trades.qtys, n);
-    for (let i = 0; i < TAPE_ROWS; i++) {
+    const shown = this.shown;
+    const fresh = shown === null || decimals !== shown.decimals ? -1 : newTradeCount(shown, shown.count, trades, n);
+    if (fresh > 0 && fresh < n) {
+      // Recycle: the bottom rows go to the top; the others already show the older trades.
+      for (let k = 0; k < fresh; k++) {
+        const row = this.rows.pop()!;
+        this.rows.unshift(row);
+        this.list.prepend(row.element);
+      }
+    }
+    const writeUpTo = fresh >= 0 && fresh < n ? fresh : TAPE_ROWS;
+    for (let i = 0; i < writeUpTo; i++) {
       const row = this.rows[i];
       if (i >= n) {
         if (!row.element.hidden) row.element.hidden = true;
@@ -85,6 +101,7 @@ export class TradeTapeView {
         row.element.classList.toggle('sell', side < 0);
       }
     }
+    this.shown = { times: trades.times, prices: trades.prices, qtys: trades.qtys, sides: trades.sides, count: n, decimals };
   }
 
   private write(row: TapeRow, cell: 0 | 1 | 2, text: string): void {

@@ -26,6 +26,9 @@ export class TradeTapeView {
   private pending: { trades: TradeTapeData; scale: PriceScale } | null = null;
   /** The trades the rows show, newest first, to find where the new ones end. */
   private shown: (TradeTapeData & { count: number; decimals: number }) | null = null;
+  /** Rows that fit in the list; rows below the fold are not written (the list clips them). */
+  private visibleRows = TAPE_ROWS;
+  private readonly resizeObserver: ResizeObserver;
 
   constructor() {
     this.element = document.createElement('aside');
@@ -53,6 +56,20 @@ export class TradeTapeView {
       this.list.append(element);
       this.rows.push({ element, cells, texts: ['', '', ''], side: 0 });
     }
+    // Measured on resize, never during a frame, so rendering does not force a layout.
+    this.resizeObserver = new ResizeObserver(() => {
+      const rowPx = this.rows.find((r) => !r.element.hidden)?.element.offsetHeight || 18;
+      const fit = Math.min(TAPE_ROWS, Math.ceil(this.list.clientHeight / rowPx) + 1);
+      if (fit !== this.visibleRows) {
+        this.visibleRows = fit;
+        this.shown = null;
+      }
+    });
+    this.resizeObserver.observe(this.list);
+  }
+
+  dispose(): void {
+    this.resizeObserver.disconnect();
   }
 
   /** Keeps the latest trades; they are written in the next render. */
@@ -71,7 +88,7 @@ export class TradeTapeView {
     if (pending === null) return;
     this.pending = null;
     const { trades, scale } = pending;
-    const n = Math.min(TAPE_ROWS, trades.times.length, trades.prices.length, trades.qtys.length, trades.sides.length);
+    const n = Math.min(this.visibleRows, trades.times.length, trades.prices.length, trades.qtys.length, trades.sides.length);
     const decimals = sizeDecimals(trades.qtys, n);
     const shown = this.shown;
     const fresh = shown === null || decimals !== shown.decimals ? -1 : newTradeCount(shown, shown.count, trades, n);

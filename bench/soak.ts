@@ -18,8 +18,12 @@ function handles(): number {
   return process.getActiveResourcesInfo().filter((r) => r !== 'Timeout').length;
 }
 
+/** Every pass serves on the same port, as a real exchange keeps its address across reconnects. */
+let port = 0;
+
 async function onePass(file: string): Promise<{ messages: number; lastUpdateId: number; gaps: number; bestBid: number; bestAsk: number }> {
-  const exchange = await LocalExchange.start({ market: { kind: 'replay', file, speed: 50 } });
+  const exchange = await LocalExchange.start({ port, market: { kind: 'replay', file, speed: 50 } });
+  port = exchange.port;
   const feed = new MarketFeed({ symbol: 'BTCUSDT', streamUrl: exchange.wsUrl, restUrl: exchange.restUrl });
   await feed.start();
   let last = -1;

@@ -62,3 +62,15 @@ export function sameColumns(a: ColumnLayout | null, b: ColumnLayout): boolean {
     p === q || (p !== null && q !== null && p.x === q.x && p.width === q.width);
   return same(a.bidCum, b.bidCum) && same(a.bid, b.bid) && same(a.price, b.price) && same(a.ask, b.ask) && same(a.askCum, b.askCum);
 }
+
+/** Where and how big the ladder's canvases are; the ladder and its overlay draw with the same one. */
+export interface PaintGeometry {
+  readonly topPx: number;
+  readonly rowHeightPx: number;
+  /** Canvas size in CSS pixels. */
+  readonly widthPx: number;
+  readonly heightPx: number;
+  /** Device pixels per CSS pixel, per axis (the bitmap size is rounded independently per axis). */
+  readonly pixelRatioX: number;
+  readonly pixelRatioY: number;
+}

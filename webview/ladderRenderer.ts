@@ -1,5 +1,5 @@
 import type { LadderGrid } from './ladderGrid';
-import type { Column, ColumnLayout } from './ladderLayout';
+import type { Column, ColumnLayout, PaintGeometry } from './ladderLayout';
 import { rowTopDevicePx } from './ladderLayout';
 import { formatPrice, formatSize } from './numberFormat';
 import { visibleRows } from './scrollModel';
@@ -22,16 +22,8 @@ export interface TradeMark {
   readonly flash: number;
 }
 
-export interface LadderPaint {
+export interface LadderPaint extends PaintGeometry {
   readonly grid: LadderGrid;
-  readonly topPx: number;
-  readonly rowHeightPx: number;
-  /** Canvas size in CSS pixels. */
-  readonly widthPx: number;
-  readonly heightPx: number;
-  /** Device pixels per CSS pixel, per axis (the bitmap size is rounded independently per axis). */
-  readonly pixelRatioX: number;
-  readonly pixelRatioY: number;
   readonly columns: ColumnLayout;
   readonly theme: LadderTheme;
   readonly sizeDecimals: number;

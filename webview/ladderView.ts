@@ -3,7 +3,7 @@ import { bucketTicks } from '../src/engine/analysis/priceGrouping';
 import { Invalidation, type InvalidationLevel } from './frameScheduler';
 import { describeRow, rowAtY } from './hitTest';
 import { buildLadderGrid, LadderGrid } from './ladderGrid';
-import { layoutColumns, sameColumns, type ColumnLayout } from './ladderLayout';
+import { layoutColumns, sameColumns, type ColumnLayout, type PaintGeometry } from './ladderLayout';
 import { LadderRenderer, rowHeightFor, type TradeMark } from './ladderRenderer';
 import { formatPrice, sizeDecimals } from './numberFormat';
 import { OverlayRenderer } from './overlayRenderer';
@@ -221,17 +221,19 @@ export class LadderView {
     const grid = this.currentGrid();
     if (this.size.bitmapW === 0 || this.size.bitmapH === 0) return;
     const viewport = this.viewport();
-    const topPx = this.scroll.topPx(grid, viewport);
+    const geometry: PaintGeometry = {
+      topPx: this.scroll.topPx(grid, viewport),
+      rowHeightPx: viewport.rowHeightPx,
+      widthPx: this.size.widthPx,
+      heightPx: this.size.heightPx,
+      pixelRatioX: this.size.bitmapW / this.size.widthPx,
+      pixelRatioY: this.size.bitmapH / this.size.heightPx,
+    };
     if (level === Invalidation.Full) {
       const trade = this.tradeMark(now);
       this.renderer.draw(this.ladderCtx, {
+        ...geometry,
         grid,
-        topPx,
-        rowHeightPx: viewport.rowHeightPx,
-        widthPx: this.size.widthPx,
-        heightPx: this.size.heightPx,
-        pixelRatioX: this.size.bitmapW / this.size.widthPx,
-        pixelRatioY: this.size.bitmapH / this.size.heightPx,
         columns: this.layout(grid),
         theme: this.theme,
         sizeDecimals: this.decimals,
@@ -241,7 +243,7 @@ export class LadderView {
       // The flash fades from snapshot to snapshot: asking for frames of our own to animate it would
       // redraw the whole ladder at display rate while trades flow.
     }
-    this.renderOverlay(grid, topPx, viewport);
+    this.renderOverlay(grid, geometry);
   }
 
   dispose(): void {
@@ -253,20 +255,15 @@ export class LadderView {
     this.element.remove();
   }
 
-  private renderOverlay(grid: LadderGrid, topPx: number, viewport: Viewport): void {
+  private renderOverlay(grid: LadderGrid, geometry: PaintGeometry): void {
     const pointer = this.pointer;
-    const row = pointer === null ? -1 : rowAtY(pointer.y, topPx, viewport.rowHeightPx, grid.rowCount, this.size.heightPx);
+    const row = pointer === null ? -1 : rowAtY(pointer.y, geometry.topPx, geometry.rowHeightPx, grid.rowCount, geometry.heightPx);
     const details = row < 0 || this.snapshot === null ? null : describeRow(grid, row, this.snapshot);
     this.overlay.draw(this.overlayCtx, {
+      ...geometry,
       pointer,
       details,
       scale: grid.scale,
-      topPx,
-      rowHeightPx: viewport.rowHeightPx,
-      widthPx: this.size.widthPx,
-      heightPx: this.size.heightPx,
-      pixelRatioX: this.size.bitmapW / this.size.widthPx,
-      pixelRatioY: this.size.bitmapH / this.size.heightPx,
       theme: this.theme,
       sizeDecimals: this.decimals,
     });

@@ -1,6 +1,6 @@
 import type { PriceScale } from '../src/engine/book/priceScale';
 import type { RowDetails } from './hitTest';
-import { rowTopDevicePx } from './ladderLayout';
+import { rowTopDevicePx, type PaintGeometry } from './ladderLayout';
 import { formatPrice, formatSignedPercent, formatSignedTicks, formatSize, MISSING } from './numberFormat';
 import { TextWidthCache } from './textWidthCache';
 import { canvasFont, type LadderTheme } from './theme';
@@ -10,17 +10,11 @@ import { canvasFont, type LadderTheme } from './theme';
  * and a tooltip. Moving the mouse redraws only this canvas, never the ladder below it.
  */
 
-export interface OverlayPaint {
+export interface OverlayPaint extends PaintGeometry {
   /** Pointer position in CSS px, or null when the pointer is not over the ladder. */
   readonly pointer: { readonly x: number; readonly y: number } | null;
   readonly details: RowDetails | null;
   readonly scale: PriceScale | null;
-  readonly topPx: number;
-  readonly rowHeightPx: number;
-  readonly widthPx: number;
-  readonly heightPx: number;
-  readonly pixelRatioX: number;
-  readonly pixelRatioY: number;
   readonly theme: LadderTheme;
   readonly sizeDecimals: number;
 }

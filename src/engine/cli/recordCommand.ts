@@ -21,11 +21,7 @@ export async function recordCommand(argv: readonly string[], io: CliIo): Promise
 
   const writer = new RecordingWriter(out);
   const feed = new MarketFeed({
-    symbol: options.symbol,
-    streamUrl: options.streamUrl,
-    restUrl: options.restUrl,
-    depthMode: options.depthMode,
-    staleAfterMs: options.staleAfterMs,
+    ...options,
     log: (level, message) => io.error(`${level}: ${message}`),
     tap: {
       frame: (text, receiveMs) => writer.write(receiveMs, text),

@@ -17,11 +17,7 @@ export async function watchCommand(argv: readonly string[], io: CliIo): Promise<
   const json = flag(args, 'json');
 
   const feed = new MarketFeed({
-    symbol: options.symbol,
-    streamUrl: options.streamUrl,
-    restUrl: options.restUrl,
-    depthMode: options.depthMode,
-    staleAfterMs: options.staleAfterMs,
+    ...options,
     log: (level, message) => {
       if (level !== 'info' || !json) io.error(`${level}: ${message}`);
     },

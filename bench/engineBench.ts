@@ -12,7 +12,7 @@ import { runCcxt } from './lib/ccxtBaseline';
  * recording, each over three whole passes after one warm-up pass, plus per-message processing percentiles and the heap
  * across ten passes. Targets come from issue 2.
  */
-const DEFAULT_RECORDING = path.resolve(__dirname, '../../../shared/data/binance-usdm-btcusdt-2024-08-08.txt.gz');
+const DEFAULT_RECORDING = path.resolve(__dirname, '../../test/fixtures/binance-usdm-btcusdt-2024-08-08.txt.gz');
 const PASSES = 3;
 const HEAP_PASSES = 10;
 

@@ -10,7 +10,7 @@ import type { BookSnapshotMessage } from '../src/shared/panelProtocol';
  * extension does with each frame (take it from the ring, hand it on) and each status.
  * Targets from issue 4: under 2 % at 1× and under 10 % at 10×.
  */
-const DEFAULT_RECORDING = path.resolve(__dirname, '../../../shared/data/binance-usdm-btcusdt-2024-08-08.txt.gz');
+const DEFAULT_RECORDING = path.resolve(__dirname, '../../test/fixtures/binance-usdm-btcusdt-2024-08-08.txt.gz');
 const WORKER = path.resolve(__dirname, '../../dist/feedWorker.js');
 const WARMUP_MS = 3000;
 const MEASURE_MS = Number(process.env.FLOWSIGHT_BENCH_SECONDS ?? 20) * 1000;

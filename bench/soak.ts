@@ -12,7 +12,7 @@ import { MarketFeed } from '../src/engine/live/marketFeed';
  * and samples heap and handles; at the end it reports heap growth (target under 10 MB) and whether
  * handles stayed flat, and checks each pass ended on the recording's final book.
  */
-const DEFAULT_RECORDING = path.resolve(__dirname, '../../../shared/data/binance-usdm-btcusdt-2024-08-08.txt.gz');
+const DEFAULT_RECORDING = path.resolve(__dirname, '../../test/fixtures/binance-usdm-btcusdt-2024-08-08.txt.gz');
 
 function handles(): number {
   return process.getActiveResourcesInfo().filter((r) => r !== 'Timeout').length;

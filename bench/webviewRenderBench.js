@@ -33,7 +33,7 @@ const SECONDS = Number(process.env.FLOWSIGHT_BENCH_SECONDS || 30);
 const MARKET = process.env.FLOWSIGHT_BENCH_MARKET || 'replay';
 const REPLAY_SPEED = Number(process.env.FLOWSIGHT_BENCH_REPLAY_SPEED || 5);
 const STRICT = process.env.FLOWSIGHT_BENCH_STRICT === '1';
-const RECORDING = process.env.FLOWSIGHT_BENCH_RECORDING || '/work/shared/data/binance-usdm-btcusdt-2024-08-08.txt.gz';
+const RECORDING = process.env.FLOWSIGHT_BENCH_RECORDING || path.join(__dirname, '..', 'test', 'fixtures', 'binance-usdm-btcusdt-2024-08-08.txt.gz');
 const TARGET_ROWS = 3000;
 const REFRESH_MS = 50;
 const EXCHANGE_MODULE = path.join(REPO, 'out', 'src', 'engine', 'exchange', 'localExchange.js');

@@ -19,7 +19,7 @@ Market (one of):
   (default)            the built-in synthetic market (flowsight.feed = "demo"), no network needed
   --live               real Binance USDⓈ-M futures (flowsight.feed = "binance", default URLs)
   --replay FILE        a recording played as a live market by the local exchange
-                       (node dist/cli.js exchange --replay FILE), e.g. ../shared/data/*.txt.gz
+                       (node dist/cli.js exchange --replay FILE), e.g. test/fixtures/*.txt.gz
   --speed N            replay speed, N times the recorded pace (default 1; with --replay)
 
 Options:

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { DepthSynchronizer } from '../../src/engine/book/depthSynchronizer';
 import { MarketEngine } from '../../src/engine/marketEngine';
 import type { BookStatus, DepthSnapshotEvent, DepthUpdateEvent } from '../../src/engine/protocol/events';
-import { sharedFrames } from './support/sharedRecording';
+import { fixtureFrames } from './support/recordingFixture';
 
 /**
  * A deliberately naive reference: JSON.parse every line, keep each side in a Map keyed by the price
@@ -81,7 +81,7 @@ function synchronizer(mode: 'full' | 'depth20' = 'full'): { sync: DepthSynchroni
 
 describe('DepthSynchronizer', () => {
   it('ends the shared recording on the same top 20 as a naive JSON.parse + Map implementation', () => {
-    const frames = sharedFrames();
+    const frames = fixtureFrames();
     const engine = new MarketEngine({ symbol: 'BTCUSDT', tickSize: 0.1, depthMode: 'full' });
     for (const f of frames) engine.ingest(f.text, f.localMs);
     const naive = naiveBook(frames.map((f) => f.text));
@@ -233,7 +233,7 @@ describe('DepthSynchronizer', () => {
     it('builds a depth20 book from the recording whose top matches the full book at the same moment', () => {
       // The recording has no depth20 stream; emulate one by cutting the full book to 20 levels.
       const engine = new MarketEngine({ symbol: 'BTCUSDT', tickSize: 0.1, depthMode: 'full' });
-      for (const f of sharedFrames().slice(0, 5000)) engine.ingest(f.text, f.localMs);
+      for (const f of fixtureFrames().slice(0, 5000)) engine.ingest(f.text, f.localMs);
       const top = engine.bookLine(20);
       const { sync } = synchronizer('depth20');
       sync.onDepth(diff(1, top.lastUpdateId, 0, top.bids.flat(), top.asks.flat()));

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { FrameDecoder } from '../../src/engine/protocol/frameDecoder';
 import type { EngineEvent } from '../../src/engine/protocol/events';
-import { sharedFrames } from './support/sharedRecording';
+import { fixtureFrames } from './support/recordingFixture';
 
 const decoder = (): FrameDecoder => new FrameDecoder('BTCUSDT');
 
@@ -141,7 +141,7 @@ describe('FrameDecoder', () => {
     it('decodes every frame of the real recording exactly as JSON.parse plus a plain walk would', () => {
       const d = decoder();
       let compared = 0;
-      for (const frame of sharedFrames()) {
+      for (const frame of fixtureFrames()) {
         const expected = reference(frame.text);
         const event = d.decode(frame.text);
         if (expected === undefined) {
@@ -209,7 +209,7 @@ describe('FrameDecoder', () => {
         seed = (seed * 1103515245 + 12345) & 0x7fffffff;
         return seed / 0x7fffffff;
       };
-      const frames = sharedFrames();
+      const frames = fixtureFrames();
       const d = decoder();
       let malformed = 0;
       const alphabet = '{}[]",:0123456789.-eE truefalsn\\';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { MarketEngine } from '../../src/engine/marketEngine';
 import type { EngineEvent, SignalEvent } from '../../src/engine/protocol/events';
-import { sharedFrames } from './support/sharedRecording';
+import { fixtureFrames } from './support/recordingFixture';
 
 describe('MarketEngine signals on the real recording', function () {
   this.timeout(60_000);
@@ -12,7 +12,7 @@ describe('MarketEngine signals on the real recording', function () {
     withSignals.bus.subscribeAll((e) => events.push(e));
     let quiet = 0;
     without.bus.subscribe('signal', () => quiet++);
-    for (const f of sharedFrames()) {
+    for (const f of fixtureFrames()) {
       withSignals.ingest(f.text, f.localMs);
       without.ingest(f.text, f.localMs);
     }

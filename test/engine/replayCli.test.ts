@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SHARED_RECORDING } from './support/sharedRecording';
+import { RECORDING_FIXTURE } from './support/recordingFixture';
 import type { ReplaySummary } from '../../src/engine/replay/replaySession';
 
 /** The built CLI bundle; tests run from out/test/engine/. */
@@ -113,16 +113,14 @@ describe('flowsight replay (CLI, child process)', function () {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  describe('on the shared BTCUSDT recording', () => {
-    function requireSharedRecording(): string {
-      if (!fs.existsSync(SHARED_RECORDING)) {
-        assert.fail(`the shared recording is missing at ${SHARED_RECORDING}; these tests need ../shared/data/binance-usdm-btcusdt-2024-08-08.txt.gz`);
-      }
-      return SHARED_RECORDING;
+  describe('on the BTCUSDT recording fixture', () => {
+    function requireRecording(): string {
+      if (!fs.existsSync(RECORDING_FIXTURE)) assert.fail(`the recording fixture is missing at ${RECORDING_FIXTURE}`);
+      return RECORDING_FIXTURE;
     }
 
     it('--speed max --json ends on the reference book (61659.7×1.486 / 61659.8×0.981 at update 5123135475514) with 20 sorted levels a side, then a clean summary', async () => {
-      const result = await runCli(['replay', requireSharedRecording(), '--speed', 'max', '--json']);
+      const result = await runCli(['replay', requireRecording(), '--speed', 'max', '--json']);
       const { books, summary } = parseJsonOutput(result);
       assert.ok(books.length >= 1, 'at least one book line');
       const last = books[books.length - 1];
@@ -147,7 +145,7 @@ describe('flowsight replay (CLI, child process)', function () {
     });
 
     it('--levels 5 prints 5 levels a side, headed by the same best bid and ask', async () => {
-      const result = await runCli(['replay', requireSharedRecording(), '--speed', 'max', '--json', '--levels', '5']);
+      const result = await runCli(['replay', requireRecording(), '--speed', 'max', '--json', '--levels', '5']);
       const { books } = parseJsonOutput(result);
       const last = books[books.length - 1];
       assert.equal(last.bids.length, 5);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { LocalExchange, type ConnectionSummary } from '../../src/engine/exchange/localExchange';
 import { Fixture, connect, eventually, getJson, sleep } from './exchangeTestKit';
+import { RECORDING_FIXTURE } from '../engine/support/recordingFixture';
 
 /** Counts of the resource kinds an exchange could leak. */
 function resources(): Record<string, number> {
@@ -75,7 +76,7 @@ describe('local exchange lifecycle', () => {
   });
 
   it('stops cleanly while clients and a replay are still busy', async () => {
-    const exchange = await LocalExchange.start({ market: { kind: 'replay', file: '/work/shared/data/binance-usdm-btcusdt-2024-08-08.txt.gz', speed: 1 } });
+    const exchange = await LocalExchange.start({ market: { kind: 'replay', file: RECORDING_FIXTURE, speed: 1 } });
     const before = Date.now();
     const client = await connect(`${exchange.wsUrl}/public/stream?streams=btcusdt@bookTicker`);
     await exchange.stop();

@@ -7,8 +7,9 @@ import { MarketEngine } from '../../src/engine/marketEngine';
 import type { WireDepthSnapshot, WireExchangeInfo } from '../../src/engine/protocol/binanceTypes';
 import { readRecording, type RecordedFrame } from '../../src/engine/replay/recordingFile';
 import { Fixture, eventually, getJson } from './exchangeTestKit';
+import { RECORDING_FIXTURE } from '../engine/support/recordingFixture';
 
-const RECORDING = '/work/shared/data/binance-usdm-btcusdt-2024-08-08.txt.gz';
+const RECORDING = RECORDING_FIXTURE;
 /** From the data README: the book every correct engine reaches at the end of the file. */
 const FINAL = { lastUpdateId: 5123135475514, bestBid: [61659.7, 1.486], bestAsk: [61659.8, 0.981] };
 

@@ -4,7 +4,7 @@ import { FeedWorkerHost } from '../../src/engine/worker/feedWorkerHost';
 import { decodeRecord, encodeSnapshot, encodeStatus, RecordKind } from '../../src/engine/worker/ringRecords';
 import type { WorkerViewConfig } from '../../src/engine/worker/workerProtocol';
 import type { BookSnapshotMessage } from '../../src/shared/panelProtocol';
-import { SHARED_RECORDING } from '../engine/support/sharedRecording';
+import { RECORDING_FIXTURE } from '../engine/support/recordingFixture';
 
 const WORKER = path.resolve(__dirname, '../../../dist/feedWorker.js');
 
@@ -102,7 +102,7 @@ describe('FeedWorkerHost (feed in a worker thread, frames over the SharedArrayBu
   });
 
   it('replays a recording in the worker', async () => {
-    host = new FeedWorkerHost({ workerScript: WORKER, source: { kind: 'replay', file: SHARED_RECORDING, speed: 50, depthMode: 'full' }, view: VIEW, ringBytes: 1 << 20 });
+    host = new FeedWorkerHost({ workerScript: WORKER, source: { kind: 'replay', file: RECORDING_FIXTURE, speed: 50, depthMode: 'full' }, view: VIEW, ringBytes: 1 << 20 });
     const status = await waitFor('replay live', () => (host!.status?.health.state === 'live' ? host!.status : undefined));
     assert.equal(status.health.symbol, 'BTCUSDT');
     assert.equal(status.source, 'replay');

@@ -9,7 +9,7 @@ export const RECORD_USAGE =
   'flowsight record SYMBOL --out FILE[.gz] [--ws-url URL] [--rest-url URL] [--depth full|depth20] [--duration S]';
 
 /**
- * Records raw frames and the snapshots the book fetched, in the shared/data format, so that `replay`
+ * Records raw frames and the snapshots the book fetched, in hftbacktest's raw format (see test/fixtures), so that `replay`
  * reads them back and rebuilds the same book.
  */
 export async function recordCommand(argv: readonly string[], io: CliIo): Promise<number> {

@@ -9,7 +9,7 @@ export interface RecordedFrame {
 }
 
 /**
- * Reads a recording in the shared/data format: one `<local receive time in ns> <json>` per line,
+ * Reads a recording in hftbacktest's raw format (see test/fixtures): one `<local receive time in ns> <json>` per line,
  * combined-stream envelopes and REST snapshot answers interleaved; gzip or plain (told apart by the
  * gzip magic bytes, not the file name). Lines that do not have that form are returned separately so
  * the caller can count and report them instead of silently skipping.

@@ -3,7 +3,8 @@ import { watchCommand, WATCH_USAGE } from './watchCommand';
 import { recordCommand, RECORD_USAGE } from './recordCommand';
 import { exchangeCommand, EXCHANGE_USAGE } from './exchangeCommand';
 import { UsageError } from './args';
-import type { CliIo } from './io';
+import { plainText } from '../core/untrustedText';
+import { processIo, type CliIo } from './io';
 
 const USAGE = `FlowSight — Binance USDⓈ-M futures order book, headless
 
@@ -52,20 +53,14 @@ if (require.main === module) {
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const io: CliIo = {
-    out: (line) => process.stdout.write(`${line}\n`),
-    error: (line) => process.stderr.write(`${line}\n`),
-    isTty: process.stdout.isTTY === true,
-    signal: controller.signal,
-  };
-  runCli(process.argv.slice(2), io).then(
+  runCli(process.argv.slice(2), processIo(controller.signal)).then(
     (code) => {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`${String(err)}\n`);
+      process.stderr.write(`${plainText(String(err))}\n`);
       process.exitCode = 1;
     },
   );

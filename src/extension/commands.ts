@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { groupingSteps } from '../engine/analysis/priceGrouping';
+import { notificationText } from '../engine/core/untrustedText';
 import type { FeedController } from './feedController';
 import type { HealthTreeProvider } from './healthTree';
 import { OrderBookPanel } from './orderBookPanel';
@@ -50,7 +51,7 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
         pick.activeItems = pick.items.filter((i) => i.symbol === current);
       } catch (err) {
         pick.hide();
-        void vscode.window.showErrorMessage(`FlowSight: cannot list symbols — ${(err as Error).message}`);
+        void vscode.window.showErrorMessage(notificationText(`FlowSight: cannot list symbols — ${(err as Error).message}`));
         return;
       } finally {
         pick.busy = false;
@@ -139,7 +140,7 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
         await vscode.env.clipboard.writeText(JSON.stringify(book, null, 2));
         void vscode.window.showInformationMessage('FlowSight: order book copied to the clipboard as JSON.');
       } catch (err) {
-        void vscode.window.showWarningMessage(`FlowSight: nothing to copy — ${(err as Error).message}`);
+        void vscode.window.showWarningMessage(notificationText(`FlowSight: nothing to copy — ${(err as Error).message}`));
       }
     }),
 

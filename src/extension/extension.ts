@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
+import { logText, notificationText } from '../engine/core/untrustedText';
 import { ORDER_BOOK_VIEW_TYPE } from '../shared/panelProtocol';
 import { registerCommands } from './commands';
 import { FeedController } from './feedController';
 import { HealthTreeProvider } from './healthTree';
 import { OrderBookPanel } from './orderBookPanel';
-import { DEFAULT_SETTINGS, readWorkspaceSettings, SECTION, type FlowSightSettings } from './settings';
+import { DEFAULT_SETTINGS, readConfiguredSettings, SECTION, type FlowSightSettings } from './settings';
+import { ProblemsReportedOnce, type SettingsProblem } from './settingsModel';
 import { StatusBarController } from './statusBar';
+import { decideSymbol, SymbolChangeQueue } from './symbolChange';
 
 /** What the extension exposes to its integration tests (and to nothing else). */
 export interface FlowSightApi {
@@ -23,12 +26,14 @@ export function activate(context: vscode.ExtensionContext): FlowSightApi {
   context.subscriptions.push(log);
   log.info(`FlowSight ${String(context.extension.packageJSON.version)} activating`);
 
-  let { settings, problems } = readWorkspaceSettings(DEFAULT_SETTINGS);
-  reportProblems(problems, log);
+  const reported = new ProblemsReportedOnce();
+  const initial = readConfiguredSettings(DEFAULT_SETTINGS);
+  let settings = initial.settings;
+  reportProblems(reported.fresh(initial.problems), log);
   const currentSettings = (): FlowSightSettings => settings;
 
   const offerDemo = (reason: string): void => {
-    void vscode.window.showWarningMessage(`FlowSight: ${reason}`, 'Use Demo Feed', 'Show Log').then(async (choice) => {
+    void vscode.window.showWarningMessage(notificationText(`FlowSight: ${reason}`), 'Use Demo Feed', 'Show Log').then(async (choice) => {
       if (choice === 'Use Demo Feed') await vscode.workspace.getConfiguration(SECTION).update('feed', 'demo', vscode.ConfigurationTarget.Global);
       else if (choice === 'Show Log') log.show(true);
     });
@@ -54,20 +59,51 @@ export function activate(context: vscode.ExtensionContext): FlowSightApi {
   context.subscriptions.push({ dispose: () => OrderBookPanel.instance?.dispose() });
   void vscode.commands.executeCommand('setContext', 'flowsight.paused', false);
 
+  // Settings are applied one change at a time, so a slow one (a restart, a symbol looked up on the
+  // exchange) never finishes after a later one and puts older settings back in force.
+  let applying: Promise<void> = Promise.resolve();
+  const serially = (task: () => Promise<void>): Promise<void> => {
+    applying = applying.then(task).catch((err: unknown) => log.error(logText(`applying FlowSight's settings failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)));
+    return applying;
+  };
+
+  // The Settings editor saves as the user types ("BTC" on the way to "BTCUSDT"): a symbol is
+  // applied only once typing has paused, and only one the exchange lists.
+  const symbolChanges = new SymbolChangeQueue(
+    (input) =>
+      serially(async () => {
+        let decision = decideSymbol(input, settings.symbol, undefined);
+        if (decision.kind === 'apply') decision = decideSymbol(input, settings.symbol, await feed.listedSymbols());
+        if (decision.kind === 'unchanged') return;
+        if (decision.kind === 'refuse') {
+          reportProblems([{ setting: `${SECTION}.symbol`, message: decision.message }], log);
+          return;
+        }
+        settings = await feed.applySettings({ ...settings, symbol: decision.symbol });
+        tree.refresh();
+      }),
+    (err) => log.error(logText(`applying flowsight.symbol failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)),
+  );
+  context.subscriptions.push(symbolChanges);
+
   context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration(async (event) => {
+    vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration(SECTION)) return;
-      const next = readWorkspaceSettings(settings);
-      reportProblems(next.problems, log);
-      const previous = settings;
-      settings = next.settings;
-      statusBar.setEnabled(settings.statusBarEnabled);
-      if (settings.statusBarEnabled && !feed.running) feed.start();
-      await feed.applySettings(settings);
-      if (previous.maxVisibleRows !== settings.maxVisibleRows || previous.refreshIntervalMs !== settings.refreshIntervalMs) {
-        OrderBookPanel.instance?.updateSettings();
-      }
-      tree.refresh();
+      const symbolChanged = event.affectsConfiguration(`${SECTION}.symbol`);
+      void serially(async () => {
+        const next = readConfiguredSettings(settings, { deferSymbol: true });
+        reportProblems(reported.fresh(next.problems), log);
+        if (symbolChanged) symbolChanges.propose(next.symbolInput);
+        const previous = settings;
+        settings = next.settings;
+        statusBar.setEnabled(settings.statusBarEnabled);
+        if (settings.statusBarEnabled && !feed.running) feed.start();
+        settings = await feed.applySettings(settings);
+        if (previous.maxVisibleRows !== settings.maxVisibleRows || previous.refreshIntervalMs !== settings.refreshIntervalMs) {
+          OrderBookPanel.instance?.updateSettings();
+        }
+        tree.refresh();
+      });
     }),
   );
 
@@ -85,10 +121,10 @@ export async function deactivate(): Promise<void> {
   if (feed) await feed.shutdown();
 }
 
-function reportProblems(problems: Array<{ setting: string; message: string }>, log: vscode.LogOutputChannel): void {
+function reportProblems(problems: readonly SettingsProblem[], log: vscode.LogOutputChannel): void {
   for (const p of problems) {
-    log.warn(p.message);
-    void vscode.window.showWarningMessage(`FlowSight: ${p.message}`, 'Open Settings').then((choice) => {
+    log.warn(logText(p.message));
+    void vscode.window.showWarningMessage(notificationText(`FlowSight: ${p.message}`), 'Open Settings').then((choice) => {
       if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', p.setting);
     });
   }

@@ -1,12 +1,19 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { FeedWorkerHost } from '../engine/worker/feedWorkerHost';
+import { logText, notificationText } from '../engine/core/untrustedText';
+import { FeedWorkerHost, type WorkerCrash } from '../engine/worker/feedWorkerHost';
 import type { FeedSourceConfig, SymbolChoice, WorkerStatus, WorkerViewConfig } from '../engine/worker/workerProtocol';
 import type { BookSnapshotMessage } from '../shared/panelProtocol';
 import { Disposable } from './disposable';
 import type { FlowSightSettings } from './settings';
 
 const TAPE_SIZE = 200;
+/**
+ * The worker's heap ceiling: far above what a feed needs (a book, a tape, a replay read as it
+ * plays), and low enough that a runaway worker dies alone and is restarted, instead of exhausting
+ * the extension host that every other extension shares.
+ */
+const WORKER_HEAP_MB = 512;
 
 /**
  * Runs the feed worker for the current settings and restarts it only when the source itself changes
@@ -60,11 +67,14 @@ export class FeedController extends Disposable {
     if (!this.host) this.startHost();
   }
 
-  /** Applies new settings: restart, move symbol, or reshape the view — whichever is needed. */
-  async applySettings(next: FlowSightSettings): Promise<void> {
+  /**
+   * Applies new settings: restart, move symbol, or reshape the view — whichever is needed. Returns
+   * the settings in force: when the feed refuses the new symbol, the current one stays.
+   */
+  async applySettings(next: FlowSightSettings): Promise<FlowSightSettings> {
     const previous = this.settings;
     this.settings = next;
-    if (!this.host) return;
+    if (!this.host) return next;
     const sourceChanged =
       previous.feed !== next.feed ||
       previous.streamUrl !== next.streamUrl ||
@@ -77,19 +87,35 @@ export class FeedController extends Disposable {
     if (sourceChanged && !this.replay) {
       this.log.info(`feed settings changed; restarting the feed (${next.feed}, ${next.depthMode})`);
       await this.restart();
-      return;
+      return this.settings;
     }
     if (previous.symbol !== next.symbol && !this.replay) {
       try {
         await this.host.setSymbol(next.symbol);
         this.log.info(`now showing ${next.symbol}`);
       } catch (err) {
-        const message = `FlowSight: ${(err as Error).message}`;
-        this.log.error(message);
-        void vscode.window.showWarningMessage(message);
+        this.settings = { ...this.settings, symbol: previous.symbol };
+        const message = `FlowSight: flowsight.symbol ${next.symbol} cannot be shown — ${(err as Error).message}. Keeping ${previous.symbol}.`;
+        this.log.error(logText(message));
+        void vscode.window.showWarningMessage(notificationText(message));
       }
     }
-    this.host.setView(this.viewConfig());
+    this.host?.setView(this.viewConfig());
+    return this.settings;
+  }
+
+  /**
+   * The symbols the exchange lists now, to check a typed symbol against; undefined when there is no
+   * list to ask (no feed running, a replay) or it cannot be had — the feed then checks the symbol itself.
+   */
+  async listedSymbols(): Promise<string[] | undefined> {
+    if (!this.host || this.replay) return undefined;
+    try {
+      return (await this.host.listSymbols()).map((s) => s.symbol);
+    } catch (err) {
+      this.log.warn(logText(`cannot list the exchange's symbols to check flowsight.symbol: ${(err as Error).message}`));
+      return undefined;
+    }
   }
 
   /** Stops the worker and waits until its sockets and timers are gone. */
@@ -102,9 +128,9 @@ export class FeedController extends Disposable {
     this.startHost();
   }
 
-  /** Reconnects the live feed (or leaves a replay and goes back to the live feed). */
+  /** Reconnects the live feed (or leaves a replay, or starts a crashed worker again now). */
   async reconnect(): Promise<void> {
-    if (this.replay || !this.host) {
+    if (this.replay || !this.host || !this.host.workerRunning) {
       this.replay = undefined;
       await this.restart();
       return;
@@ -180,7 +206,8 @@ export class FeedController extends Disposable {
       source: this.sourceConfig(),
       view: this.viewConfig(),
       ringBytes: this.settings.bufferSize * 16,
-      log: (level, message) => this.log[level](message),
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      log: (level, message) => this.log[level](logText(message)),
     });
     this.host = host;
     this.offeredDemo = false;
@@ -191,6 +218,7 @@ export class FeedController extends Disposable {
         this.maybeOfferDemo(status);
       }),
       host.onSnapshot((snapshot) => this.snapshotEmitter.fire(snapshot)),
+      host.onCrash((crash) => this.onWorkerCrash(host, crash)),
     ];
     const source = host.source;
     this.log.info(
@@ -204,6 +232,18 @@ export class FeedController extends Disposable {
     for (const d of this.hostDisposers) d();
     this.hostDisposers = [];
     if (host) await host.dispose();
+  }
+
+  /** Restarts are the host's; giving up is the user's business: say so, with a Restart action. */
+  private onWorkerCrash(host: FeedWorkerHost, crash: WorkerCrash): void {
+    if (crash.restart !== undefined) return;
+    const message = `FlowSight: the feed worker crashed ${crash.crashesInRow} times in a row (last: ${crash.reason}) and is stopped. Restart it, or see the log for what happened.`;
+    void vscode.window.showErrorMessage(notificationText(message), 'Restart', 'Show Log').then(async (choice) => {
+      if (choice === 'Restart' && this.host === host) {
+        this.log.info('feed worker restarted by the user');
+        await this.restart();
+      } else if (choice === 'Show Log') this.log.show(true);
+    });
   }
 
   /** When Binance cannot be reached or refuses the location, offer the demo feed once. */

@@ -35,7 +35,8 @@ export const DEFAULT_SETTINGS: FlowSightSettings = {
 
 export const SECTION = 'flowsight';
 
-type Check<T> = (value: unknown) => { ok: true; value: T } | { ok: false; allowed: string };
+/** A refusal says what is allowed; `shown` replaces the value in the message when it holds a secret. */
+type Check<T> = (value: unknown) => { ok: true; value: T } | { ok: false; allowed: string; shown?: string };
 
 const oneOf =
   <T extends string>(...choices: T[]): Check<T> =>
@@ -59,17 +60,37 @@ const integer =
   (v) =>
     typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? { ok: true, value: v } : { ok: false, allowed: `a whole number from ${min} to ${max}` };
 
+/** A host name as DNS spells it, an IPv4 address, or a bracketed IPv6 address. */
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])$/i;
+
+/**
+ * A base URL FlowSight appends its paths to: one of `protocols`, a real host, and nothing a URL can
+ * smuggle besides — credentials would be sent to whoever the host is, a query or fragment would be
+ * mangled by the paths appended after it.
+ */
 const url =
   (...protocols: string[]): Check<string> =>
   (v) => {
-    if (typeof v !== 'string') return { ok: false, allowed: `a ${protocols.join('/')} URL` };
+    const names = protocols.map((p) => p.replace(':', '')).join(' or ');
+    const example = protocols[0] === 'wss:' ? 'wss://fstream.binance.com' : 'https://fapi.binance.com';
+    const refuse = (why: string, shown?: string): { ok: false; allowed: string; shown?: string } => ({ ok: false, allowed: `a ${names} URL such as ${example}${why}`, shown });
+    if (typeof v !== 'string') return refuse('');
+    const text = v.trim();
+    let parsed: URL;
     try {
-      const parsed = new URL(v);
-      if (protocols.includes(parsed.protocol)) return { ok: true, value: v.replace(/\/+$/, '') };
+      parsed = new URL(text);
     } catch {
-      // Falls through to the refusal below.
+      return refuse('');
     }
-    return { ok: false, allowed: `a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL such as ${protocols[0]}//host:port` };
+    if (!protocols.includes(parsed.protocol)) return refuse('');
+    if (parsed.username !== '' || parsed.password !== '') {
+      parsed.username = parsed.username ? '***' : '';
+      parsed.password = parsed.password ? '***' : '';
+      return refuse(', without a user name or password', JSON.stringify(parsed.href));
+    }
+    if (/[?#]/.test(text)) return refuse(', without a query (?…) or fragment (#…)');
+    if (!HOST.test(parsed.hostname) || !text.toLowerCase().startsWith(`${parsed.protocol}//`)) return refuse(', with a host name or address after //');
+    return { ok: true, value: text.replace(/\/+$/, '') };
   };
 
 const CHECKS: { [K in keyof FlowSightSettings]: { key: string; check: Check<FlowSightSettings[K]> } } = {
@@ -93,32 +114,109 @@ export interface SettingsProblem {
   readonly message: string;
 }
 
+/** Where a setting's value was written; `workspace` is the workspace folder's or the workspace's value. */
+export interface SettingSources {
+  readonly user?: unknown;
+  readonly workspace?: unknown;
+}
+
+/**
+ * Settings that say where market data comes from. A repository's `.vscode/settings.json` must never
+ * point FlowSight at another server, so only the user's (or the remote machine's) value counts, even
+ * if VS Code were to pass a workspace value on despite the manifest's `machine` scope.
+ */
+export const USER_ONLY_SETTINGS: ReadonlySet<keyof FlowSightSettings> = new Set(['feed', 'streamUrl', 'restUrl']);
+
+export interface ReadOptions {
+  /**
+   * Keep the symbol in force and hand back what was typed (`symbolInput`): a symbol is applied only
+   * once typing has settled and the exchange lists it (see symbolChange.ts).
+   */
+  readonly deferSymbol?: boolean;
+}
+
+export interface ReadResult {
+  readonly settings: FlowSightSettings;
+  readonly problems: SettingsProblem[];
+  /** The symbol as written, when deferred (undefined: not set, so the default). */
+  readonly symbolInput?: unknown;
+}
+
 /**
  * Reads and validates every setting. A bad value is reported (naming the setting and what is
- * allowed) and the last good value stays in force, so one typo never takes the feed down.
+ * allowed) and the last good value stays in force, so one typo never takes the feed down. A
+ * workspace value of a user-only setting is ignored and reported.
  */
-export function readSettings(
-  read: (key: string) => unknown,
-  lastGood: FlowSightSettings,
-): { settings: FlowSightSettings; problems: SettingsProblem[] } {
+export function readSettings(read: (key: string) => SettingSources, lastGood: FlowSightSettings, options: ReadOptions = {}): ReadResult {
   const problems: SettingsProblem[] = [];
   const out: Record<string, unknown> = {};
+  let symbolInput: unknown;
   for (const name of Object.keys(CHECKS) as Array<keyof FlowSightSettings>) {
     const { key, check } = CHECKS[name];
-    const raw = read(key);
-    if (raw === undefined) {
-      out[name] = DEFAULT_SETTINGS[name];
+    const sources = read(key);
+    const userOnly = USER_ONLY_SETTINGS.has(name);
+    const raw = userOnly ? sources.user : (sources.workspace ?? sources.user);
+    if (name === 'symbol' && options.deferSymbol) {
+      symbolInput = raw;
+      out[name] = lastGood[name];
       continue;
     }
-    const result = check(raw);
-    if (result.ok) out[name] = result.value;
+    if (raw === undefined) out[name] = DEFAULT_SETTINGS[name];
     else {
-      out[name] = lastGood[name];
+      const result = check(raw);
+      if (result.ok) out[name] = result.value;
+      else {
+        out[name] = lastGood[name];
+        problems.push({
+          setting: `${SECTION}.${key}`,
+          message: `${SECTION}.${key}: ${result.shown ?? JSON.stringify(raw)} is not allowed — use ${result.allowed}. Keeping ${JSON.stringify(lastGood[name])}.`,
+        });
+      }
+    }
+    if (userOnly && sources.workspace !== undefined && !sameValue(check, sources.workspace, out[name])) {
       problems.push({
         setting: `${SECTION}.${key}`,
-        message: `${SECTION}.${key}: ${JSON.stringify(raw)} is not allowed — use ${result.allowed}. Keeping ${JSON.stringify(lastGood[name])}.`,
+        message: `${SECTION}.${key}: this workspace's settings ask for ${describeIgnored(check, sources.workspace)}; ignored, because where market data comes from is taken from your user settings only. Using ${JSON.stringify(out[name])}.`,
       });
     }
   }
-  return { settings: out as unknown as FlowSightSettings, problems };
+  return { settings: out as unknown as FlowSightSettings, problems, ...(options.deferSymbol ? { symbolInput } : {}) };
+}
+
+/**
+ * Checks a symbol as written against the pattern a futures symbol has; the message names the
+ * setting and keeps `current`, as every other refusal does.
+ */
+export function checkSymbolInput(input: unknown, current: string): { ok: true; symbol: string } | { ok: false; message: string } {
+  if (input === undefined) return { ok: true, symbol: DEFAULT_SETTINGS.symbol };
+  const result = CHECKS.symbol.check(input);
+  if (result.ok) return { ok: true, symbol: result.value };
+  return { ok: false, message: `${SECTION}.symbol: ${JSON.stringify(input)} is not allowed — use ${result.allowed}. Keeping ${JSON.stringify(current)}.` };
+}
+
+/** A workspace value that, once checked, equals the value in force redirects nothing. */
+function sameValue(check: Check<unknown>, value: unknown, inForce: unknown): boolean {
+  const result = check(value);
+  return result.ok && result.value === inForce;
+}
+
+/** The ignored workspace value, with any credentials in it masked. */
+function describeIgnored(check: Check<unknown>, value: unknown): string {
+  const result = check(value);
+  return !result.ok && result.shown !== undefined ? result.shown : JSON.stringify(value);
+}
+
+/**
+ * Tells each problem once while it lasts: a setting that stays wrong is not reported again on every
+ * other change, and is reported again if it is fixed and then broken anew.
+ */
+export class ProblemsReportedOnce {
+  private shown = new Set<string>();
+
+  /** The problems among `current` not reported since they appeared. */
+  fresh(current: readonly SettingsProblem[]): SettingsProblem[] {
+    const previous = this.shown;
+    this.shown = new Set(current.map((p) => p.message));
+    return current.filter((p) => !previous.has(p.message));
+  }
 }

@@ -1,5 +1,9 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { SharedRing } from '../core/sharedRing';
+import { plainText } from '../core/untrustedText';
+import { bookHealth, type FeedHealth } from '../live/feedHealth';
+import { EngineMetrics } from '../metrics/engineMetrics';
+import { WorkerRestartPolicy, type WorkerRestartOptions } from './workerRestartPolicy';
 import type { BookSnapshotMessage } from '../../shared/panelProtocol';
 import { decodeRecord, RecordKind } from './ringRecords';
 import type { FeedSourceConfig, HostToWorker, SymbolChoice, WorkerStatus, WorkerToHost, WorkerViewConfig } from './workerProtocol';
@@ -13,6 +17,18 @@ export interface FeedWorkerHostOptions {
   ringBytes: number;
   statusIntervalMs?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Heap limits of the worker: a runaway worker then dies alone (and is restarted) instead of taking VS Code's extension host with it. */
+  resourceLimits?: ResourceLimits;
+  restart?: WorkerRestartOptions;
+}
+
+/** A worker that died without being asked to stop, and what the host does about it. */
+export interface WorkerCrash {
+  /** In words: "out of memory", "exit code 1", the uncaught error's message. */
+  readonly reason: string;
+  /** Set when it is restarted; undefined when the host gave up after too many crashes in a row. */
+  readonly restart: { readonly attempt: number; readonly delayMs: number } | undefined;
+  readonly crashesInRow: number;
 }
 
 type Listener<T> = (value: T) => void;
@@ -24,39 +40,108 @@ type Listener<T> = (value: T) => void;
  * market is.
  */
 export class FeedWorkerHost {
-  private readonly worker: Worker;
-  private readonly ring: SharedRing;
+  private worker!: Worker;
+  private ring!: SharedRing;
   private readonly snapshotListeners = new Set<Listener<BookSnapshotMessage>>();
   private readonly statusListeners = new Set<Listener<WorkerStatus>>();
+  private readonly crashListeners = new Set<Listener<WorkerCrash>>();
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private readonly restartPolicy: WorkerRestartPolicy;
   private nextId = 1;
   private latest: WorkerStatus | undefined;
   private disposed: Promise<void> | undefined;
   private exited = false;
+  /** Why the current worker failed, from its `error` event (the `exit` that follows has only a code). */
+  private failure: string | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  /** What a restarted worker must pick up: the symbol in force, the view, pause. */
+  private currentSource: FeedSourceConfig;
+  private currentView: WorkerViewConfig;
+  private paused = false;
   /** Records the host skipped because a newer one of the same kind followed in the same batch. */
   skippedFrames = 0;
   framesRead = 0;
 
   constructor(private readonly options: FeedWorkerHostOptions) {
-    this.ring = SharedRing.create(options.ringBytes);
-    this.worker = new Worker(options.workerScript);
-    this.worker.on('message', (message: WorkerToHost) => this.onMessage(message));
-    this.worker.on('error', (err) => options.log?.('error', `feed worker crashed: ${err.stack ?? err.message}`));
-    this.worker.on('exit', (code) => {
+    this.currentSource = options.source;
+    this.currentView = options.view;
+    this.restartPolicy = new WorkerRestartPolicy(options.restart);
+    this.spawn();
+  }
+
+  /** Starts a worker thread on a fresh ring: a dead worker may have died halfway through a record. */
+  private spawn(): void {
+    this.restartTimer = undefined;
+    this.exited = false;
+    this.failure = undefined;
+    this.ring = SharedRing.create(this.options.ringBytes);
+    const worker = new Worker(this.options.workerScript, { resourceLimits: this.options.resourceLimits });
+    this.worker = worker;
+    this.restartPolicy.started();
+    worker.on('message', (message: WorkerToHost) => {
+      if (worker === this.worker) this.onMessage(message);
+    });
+    worker.on('error', (err: Error & { code?: string }) => {
+      if (worker !== this.worker) return;
+      this.failure = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out of memory' : firstLine(plainText(err.message)) || 'an uncaught error';
+      this.options.log?.('error', `feed worker crashed: ${err.stack ?? err.message}`);
+    });
+    worker.on('exit', (code) => {
+      if (worker !== this.worker) return;
       this.exited = true;
       for (const p of this.pending.values()) p.reject(new Error('the feed worker stopped'));
       this.pending.clear();
-      if (code !== 0 && this.disposed === undefined) options.log?.('error', `feed worker exited with code ${code}`);
+      if (this.disposed === undefined) this.handleCrash(this.failure ?? (code === 0 ? 'it ended by itself' : `exit code ${code}`));
     });
-    this.post({ type: 'start', source: options.source, view: options.view, ring: this.ring.buffer, statusIntervalMs: options.statusIntervalMs ?? 250 });
+    this.post({ type: 'start', source: this.currentSource, view: this.currentView, ring: this.ring.buffer, statusIntervalMs: this.options.statusIntervalMs ?? 250 });
+    if (this.paused) this.post({ type: 'setPaused', paused: true });
+  }
+
+  /** The worker died unasked: say so where the feed's state is shown, and restart it with backoff or give up. */
+  private handleCrash(reason: string): void {
+    const decision = this.restartPolicy.crashed();
+    let crash: WorkerCrash;
+    if (decision.restart) {
+      crash = { reason, restart: { attempt: decision.attempt, delayMs: decision.delayMs }, crashesInRow: decision.attempt };
+      this.restartTimer = setTimeout(() => this.spawn(), decision.delayMs);
+      this.publishStatus('reconnecting', `feed worker crashed (${reason}); restarting in ${formatDelay(decision.delayMs)}, attempt ${decision.attempt}`);
+      this.options.log?.('warn', `feed worker crashed (${reason}); restarting in ${formatDelay(decision.delayMs)} (attempt ${decision.attempt} of ${this.restartPolicy.maxCrashesInRow})`);
+    } else {
+      crash = { reason, restart: undefined, crashesInRow: decision.crashesInRow };
+      this.publishStatus('failed', `feed worker crashed ${decision.crashesInRow} times in a row (last: ${reason}); stopped — use Restart or FlowSight: Reconnect`);
+      this.options.log?.('error', `feed worker crashed ${decision.crashesInRow} times in a row (last: ${reason}); not restarting it again`);
+    }
+    for (const listener of [...this.crashListeners]) listener(crash);
+  }
+
+  /**
+   * A status of the host's own while no worker runs: the last one seen with its state and reason
+   * replaced and no prices, so nothing on screen looks live.
+   */
+  private publishStatus(state: 'reconnecting' | 'failed', reason: string): void {
+    const now = Date.now();
+    const last = this.latest ?? initialStatus(this.currentSource, now);
+    this.latest = {
+      ...last,
+      health: { ...last.health, state, reason, since: now, nextAttemptAt: undefined, connection: { id: undefined, openedAt: undefined, uptimeMs: 0 } },
+      top: { bestBid: NaN, bestBidQty: 0, bestAsk: NaN, bestAskQty: 0, lastTradePrice: NaN, lastTradeQty: 0, lastTradeSide: '' },
+      time: now,
+    };
+    for (const listener of [...this.statusListeners]) listener(this.latest);
   }
 
   get status(): WorkerStatus | undefined {
     return this.latest;
   }
 
+  /** False while a crashed worker waits for its restart, or after the host gave up on it. */
+  get workerRunning(): boolean {
+    return !this.exited;
+  }
+
+  /** The source the worker runs, with the symbol in force. */
   get source(): FeedSourceConfig {
-    return this.options.source;
+    return this.currentSource;
   }
 
   /** The host-side view of the ring (fill, high-water mark, drops). */
@@ -74,11 +159,19 @@ export class FeedWorkerHost {
     return () => this.statusListeners.delete(listener);
   }
 
+  /** Told each time the worker dies unasked (after its status says so). */
+  onCrash(listener: Listener<WorkerCrash>): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
+  }
+
   setView(view: WorkerViewConfig): void {
+    this.currentView = view;
     this.post({ type: 'setView', view });
   }
 
   setPaused(paused: boolean): void {
+    this.paused = paused;
     this.post({ type: 'setPaused', paused });
   }
 
@@ -86,8 +179,11 @@ export class FeedWorkerHost {
     this.post({ type: 'reconnect' });
   }
 
-  setSymbol(symbol: string): Promise<string> {
-    return this.request<string>((id) => ({ type: 'setSymbol', id, symbol }));
+  async setSymbol(symbol: string): Promise<string> {
+    const applied = await this.request<string>((id) => ({ type: 'setSymbol', id, symbol }));
+    const source = this.currentSource;
+    if (source.kind !== 'replay') this.currentSource = { ...source, symbol: applied };
+    return applied;
   }
 
   listSymbols(): Promise<SymbolChoice[]> {
@@ -103,23 +199,28 @@ export class FeedWorkerHost {
     if (this.disposed) return this.disposed;
     this.snapshotListeners.clear();
     this.statusListeners.clear();
+    this.crashListeners.clear();
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    const worker = this.worker;
     this.disposed = new Promise<void>((resolve) => {
       if (this.exited) return resolve();
-      const timer = setTimeout(() => void this.worker.terminate(), 3000);
-      this.worker.once('exit', () => {
+      const timer = setTimeout(() => void worker.terminate(), 3000);
+      worker.once('exit', () => {
         clearTimeout(timer);
         resolve();
       });
-      this.worker.on('message', (message: WorkerToHost) => {
-        if (message.type === 'stopped') void this.worker.terminate();
+      worker.on('message', (message: WorkerToHost) => {
+        if (message.type === 'stopped') void worker.terminate();
       });
-      this.worker.postMessage({ type: 'stop' } satisfies HostToWorker);
+      worker.postMessage({ type: 'stop' } satisfies HostToWorker);
     });
     return this.disposed;
   }
 
   private request<T>(make: (id: number) => HostToWorker): Promise<T> {
-    if (this.exited || this.disposed) return Promise.reject(new Error('the feed is stopped'));
+    if (this.disposed) return Promise.reject(new Error('the feed is stopped'));
+    if (this.exited) return Promise.reject(new Error(this.restartTimer ? 'the feed worker crashed and is restarting' : 'the feed is stopped: its worker crashed'));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
@@ -145,7 +246,7 @@ export class FeedWorkerHost {
         if (!pending) return;
         this.pending.delete(message.id);
         if (message.ok) pending.resolve(message.value);
-        else pending.reject(new Error(message.error));
+        else pending.reject(new Error(plainText(message.error)));
         return;
       }
       case 'stopped':
@@ -181,6 +282,43 @@ export class FeedWorkerHost {
       if (record.kind === RecordKind.Snapshot) for (const listener of [...this.snapshotListeners]) listener(record.snapshot);
     }
   }
+}
+
+/** The status shown for a worker that died before it wrote one. */
+function initialStatus(source: FeedSourceConfig, now: number): WorkerStatus {
+  const health: FeedHealth = {
+    symbol: source.kind === 'replay' ? '' : source.symbol,
+    state: 'connecting',
+    reason: 'starting',
+    since: now,
+    endpoint: source.kind === 'binance' ? { streamUrl: source.streamUrl, restUrl: source.restUrl } : { streamUrl: '', restUrl: '' },
+    nextAttemptAt: undefined,
+    connection: { id: undefined, openedAt: undefined, uptimeMs: 0 },
+    book: bookHealth(undefined),
+    counters: { reconnects: 0, resyncs: 0, gaps: 0, malformed: 0, drops: 0, snapshotsDeferred: 0, circuitOpens: 0, rollovers: 0 },
+    streams: [],
+    metrics: new EngineMetrics().snapshot(now),
+    lastError: undefined,
+    warnings: [],
+  };
+  return {
+    source: source.kind,
+    paused: false,
+    health,
+    tickSize: 0,
+    top: { bestBid: NaN, bestBidQty: 0, bestAsk: NaN, bestAskQty: 0, lastTradePrice: NaN, lastTradeQty: 0, lastTradeSide: '' },
+    ring: { capacityBytes: 0, usedBytes: 0, highWaterBytes: 0, dropped: 0, written: 0 },
+    time: now,
+  };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0].trim();
+}
+
+/** "800 ms", "2 s", "1.5 s". */
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 function assertNever(value: never): never {

@@ -34,8 +34,9 @@ describe('FlowSight in a real VS Code', function () {
     const extension = vscode.extensions.getExtension<FlowSightApi>(EXTENSION_ID);
     assert.ok(extension, `${EXTENSION_ID} is installed`);
     api = await extension.activate();
-    await config().update('streamUrl', exchange.wsUrl, vscode.ConfigurationTarget.Workspace);
-    await config().update('restUrl', exchange.restUrl, vscode.ConfigurationTarget.Workspace);
+    // Where data comes from is a user setting (the workspace's own streamUrl is ignored).
+    await config().update('streamUrl', exchange.wsUrl, vscode.ConfigurationTarget.Global);
+    await config().update('restUrl', exchange.restUrl, vscode.ConfigurationTarget.Global);
     await config().update('symbol', 'BTCUSDT', vscode.ConfigurationTarget.Workspace);
     await config().update('statusBar.enabled', true, vscode.ConfigurationTarget.Workspace);
     await waitFor('the feed to be live', () => api.feed.status?.health.state === 'live');
@@ -103,6 +104,13 @@ describe('FlowSight in a real VS Code', function () {
     const snapshot = panel.lastSnapshot!;
     assert.equal(snapshot.symbol, 'BTCUSDT');
     assert.ok(snapshot.bids.prices.length > 0 && snapshot.asks.prices.length > 0);
+  });
+
+  it('takes the feed’s endpoint from the user settings, never from the workspace’s', () => {
+    const inspected = config().inspect<string>('streamUrl');
+    assert.equal(inspected?.workspaceValue, 'ws://127.0.0.1:43791', 'the workspace tries to redirect the feed');
+    assert.equal(api.settings().streamUrl, exchange.wsUrl);
+    assert.equal(api.feed.status?.health.endpoint.streamUrl, exchange.wsUrl);
   });
 
   it('refuses a bad setting with a warning and keeps the last good value', async () => {

@@ -94,18 +94,44 @@ function httpGet(url, timeoutMs = 2000) {
   });
 }
 
-function writeSettings(userDataDir, settings) {
-  const dir = path.join(userDataDir, 'User');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'settings.json');
+/**
+ * The settings FlowSight declares `machine`-scoped (where market data comes from). code-server's
+ * window is a remote window, and there VS Code reads machine settings from the remote machine's
+ * settings (<user data>/Machine/settings.json), never from the user's.
+ */
+function machineScopedKeys() {
+  const properties = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).contributes?.configuration?.properties ?? {};
+  return new Set(Object.keys(properties).filter((k) => properties[k].scope === 'machine'));
+}
+
+/** Merges `changes` into a settings.json (undefined deletes a key). */
+function mergeSettingsFile(file, changes) {
   let existing = {};
   try {
     existing = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
     /* none or not plain JSON: replaced */
   }
-  fs.writeFileSync(file, JSON.stringify({ ...DEFAULT_SETTINGS, ...existing, ...(settings || {}) }, null, 2) + '\n');
+  const next = { ...existing, ...changes };
+  for (const [k, v] of Object.entries(changes)) if (v === undefined) delete next[k];
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(next, null, 2) + '\n');
   return file;
+}
+
+/**
+ * Writes user settings as a person would set them: into the user's settings.json, and the
+ * machine-scoped ones also into the machine's, where a remote window takes them from.
+ */
+function writeUserSettings(userDataDir, changes) {
+  const machine = machineScopedKeys();
+  const machineChanges = Object.fromEntries(Object.entries(changes).filter(([k]) => machine.has(k)));
+  if (Object.keys(machineChanges).length > 0) mergeSettingsFile(path.join(userDataDir, 'Machine', 'settings.json'), machineChanges);
+  return mergeSettingsFile(path.join(userDataDir, 'User', 'settings.json'), changes);
+}
+
+function writeSettings(userDataDir, settings) {
+  return writeUserSettings(userDataDir, { ...DEFAULT_SETTINGS, ...(settings || {}) });
 }
 
 /**
@@ -119,6 +145,7 @@ function writeSettings(userDataDir, settings) {
  * @param {boolean} [o.smokeTestDriver] adds --vscode-option enable-smoke-test-driver (extension tests)
  * @param {object} [o.env]             extra environment for code-server (and so the extension host)
  * @param {object} [o.settings]        merged into <dataDir>/ud/User/settings.json over DEFAULT_SETTINGS
+ *                                     (machine-scoped ones also into ud/Machine/settings.json)
  * @param {string[]} [o.extraArgs]     more code-server flags
  * @param {boolean} [o.verbose]        forward code-server's output to log
  * @param {(msg: string) => void} [o.log]
@@ -357,4 +384,4 @@ async function packageExtension({ repo = REPO, out, log = defaultLog } = {}) {
   return out;
 }
 
-module.exports = { startCodeServer, installExtension, linkExtension, packageExtension, DEFAULT_SETTINGS, taggedPids, TAG_VAR };
+module.exports = { startCodeServer, installExtension, linkExtension, packageExtension, writeUserSettings, DEFAULT_SETTINGS, taggedPids, TAG_VAR };

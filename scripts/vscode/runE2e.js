@@ -22,7 +22,7 @@ const os = require('os');
 const path = require('path');
 const { REPO, defaultLog, registerCleanup, shuttingDown, sleep } = require('./util');
 const { ensureTools } = require('./tools');
-const { startCodeServer, installExtension, packageExtension } = require('./codeServer');
+const { startCodeServer, installExtension, packageExtension, writeUserSettings } = require('./codeServer');
 const { launchBrowser } = require('./browser');
 
 const TICK = '\u2714';
@@ -202,11 +202,6 @@ function readJson(file) {
   }
 }
 
-function updateUserSettings(file, changes) {
-  const next = { ...readJson(file), ...changes };
-  for (const [k, v] of Object.entries(changes)) if (v === undefined) delete next[k];
-  fs.writeFileSync(file, JSON.stringify(next, null, 2) + '\n');
-}
 
 /** The FlowSight output-channel logs VS Code wrote under the user data folder. */
 function findExtensionLogs(dir) {
@@ -312,8 +307,8 @@ async function runGroup({ group, tools, vsix, opts, log, out, results, counters 
           const buf = locator ? await locator.screenshot({ path: file, timeout: 10000 }) : await page.screenshot({ path: file, timeout: 10000 });
           return buf;
         },
-        /** Merges `changes` into the user settings.json (undefined deletes a key); VS Code applies it. */
-        updateUserSettings: (changes) => updateUserSettings(settingsFile, changes),
+        /** Merges `changes` into the user settings (undefined deletes a key); VS Code applies it. */
+        updateUserSettings: (changes) => writeUserSettings(cs.userDataDir, changes),
         userSettings: () => readJson(settingsFile),
       };
       const t1 = Date.now();
@@ -448,7 +443,7 @@ async function main(opts) {
   return counters.failed === 0 ? 0 : 1;
 }
 
-module.exports = { loadTests, updateUserSettings };
+module.exports = { loadTests };
 
 if (require.main === module) {
   let opts;

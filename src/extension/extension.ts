@@ -9,6 +9,7 @@ import { DEFAULT_SETTINGS, readConfiguredSettings, SECTION, type FlowSightSettin
 import { ProblemsReportedOnce, type SettingsProblem } from './settingsModel';
 import { StatusBarController } from './statusBar';
 import { decideSymbol, SymbolChangeQueue } from './symbolChange';
+import { WorkspaceSettingsFiles } from './workspaceSettingsFiles';
 
 /** What the extension exposes to its integration tests (and to nothing else). */
 export interface FlowSightApi {
@@ -27,7 +28,9 @@ export function activate(context: vscode.ExtensionContext): FlowSightApi {
   log.info(`FlowSight ${String(context.extension.packageJSON.version)} activating`);
 
   const reported = new ProblemsReportedOnce();
-  const initial = readConfiguredSettings(DEFAULT_SETTINGS);
+  const workspaceFiles = new WorkspaceSettingsFiles(log);
+  context.subscriptions.push(workspaceFiles);
+  const initial = readConfiguredSettings(DEFAULT_SETTINGS, workspaceFiles.current);
   let settings = initial.settings;
   reportProblems(reported.fresh(initial.problems), log);
   const currentSettings = (): FlowSightSettings => settings;
@@ -86,25 +89,26 @@ export function activate(context: vscode.ExtensionContext): FlowSightApi {
   );
   context.subscriptions.push(symbolChanges);
 
+  const applyConfiguration = (symbolChanged: boolean): Promise<void> =>
+    serially(async () => {
+      const next = readConfiguredSettings(settings, workspaceFiles.current, { deferSymbol: true });
+      reportProblems(reported.fresh(next.problems), log);
+      if (symbolChanged) symbolChanges.propose(next.symbolInput);
+      const previous = settings;
+      settings = next.settings;
+      statusBar.setEnabled(settings.statusBarEnabled);
+      if (settings.statusBarEnabled && !feed.running) feed.start();
+      settings = await feed.applySettings(settings);
+      if (previous.maxVisibleRows !== settings.maxVisibleRows || previous.refreshIntervalMs !== settings.refreshIntervalMs) {
+        OrderBookPanel.instance?.updateSettings();
+      }
+      tree.refresh();
+    });
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (!event.affectsConfiguration(SECTION)) return;
-      const symbolChanged = event.affectsConfiguration(`${SECTION}.symbol`);
-      void serially(async () => {
-        const next = readConfiguredSettings(settings, { deferSymbol: true });
-        reportProblems(reported.fresh(next.problems), log);
-        if (symbolChanged) symbolChanges.propose(next.symbolInput);
-        const previous = settings;
-        settings = next.settings;
-        statusBar.setEnabled(settings.statusBarEnabled);
-        if (settings.statusBarEnabled && !feed.running) feed.start();
-        settings = await feed.applySettings(settings);
-        if (previous.maxVisibleRows !== settings.maxVisibleRows || previous.refreshIntervalMs !== settings.refreshIntervalMs) {
-          OrderBookPanel.instance?.updateSettings();
-        }
-        tree.refresh();
-      });
+      if (event.affectsConfiguration(SECTION)) void applyConfiguration(event.affectsConfiguration(`${SECTION}.symbol`));
     }),
+    workspaceFiles.onDidChange(() => void applyConfiguration(false)),
   );
 
   // The status bar is glanced at: with it on, the feed starts with the window.

@@ -220,3 +220,76 @@ export class ProblemsReportedOnce {
     return current.filter((p) => !previous.has(p.message));
   }
 }
+
+/**
+ * The values a workspace settings file (`.vscode/settings.json`, a `.code-workspace`'s `settings`)
+ * writes for the user-only settings, keyed by the setting's key without the section. VS Code drops
+ * such values before an extension can see them (the `machine` scope), so the file is the only place
+ * left to notice that a repository tried to redirect the feed and tell the user. Settings files are
+ * JSON with comments and trailing commas; an unreadable one yields nothing.
+ */
+export function userOnlyValuesInSettingsFile(text: string, nested: 'settings' | undefined = undefined): Map<string, unknown> {
+  const found = new Map<string, unknown>();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(withoutTrailingCommas(withoutComments(text)));
+  } catch {
+    return found;
+  }
+  const settings = nested ? (parsed as Record<string, unknown> | null)?.[nested] : parsed;
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) return found;
+  for (const name of USER_ONLY_SETTINGS) {
+    const key = CHECKS[name].key;
+    const value = (settings as Record<string, unknown>)[`${SECTION}.${key}`];
+    if (value !== undefined) found.set(key, value);
+  }
+  return found;
+}
+
+/** Drops line and block comments outside strings. */
+function withoutComments(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const end = stringEnd(text, i);
+      out += text.slice(i, end);
+      i = end - 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+      out += ' ';
+    } else out += c;
+  }
+  return out;
+}
+
+/** Drops a comma that only whitespace separates from a closing brace or bracket, outside strings. */
+function withoutTrailingCommas(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const end = stringEnd(text, i);
+      out += text.slice(i, end);
+      i = end - 1;
+    } else if (c === ',') {
+      let next = i + 1;
+      while (next < text.length && /\s/.test(text[next])) next++;
+      if (text[next] !== '}' && text[next] !== ']') out += c;
+    } else out += c;
+  }
+  return out;
+}
+
+/** Index just after the string that starts with the quote at `start` (or the text's end). */
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i + 1;
+  }
+  return text.length;
+}

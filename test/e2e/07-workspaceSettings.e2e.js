@@ -53,6 +53,7 @@ module.exports = {
       // give a wrongly obeyed setting every chance to show: a restart would take well under this
       await sleep(3000);
 
+      log(`status bar before the comparison: ${await statusBarText(page)}`);
       const symbol = 'BTCUSDT';
       const tick = exchange.tickSize(symbol);
       exchange.pause();

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_SETTINGS, ProblemsReportedOnce, readSettings, type FlowSightSettings } from '../../src/extension/settingsModel';
+import { DEFAULT_SETTINGS, ProblemsReportedOnce, readSettings, userOnlyValuesInSettingsFile, type FlowSightSettings } from '../../src/extension/settingsModel';
 
 /** Values as the user wrote them in user settings. */
 function read(values: Record<string, unknown>, lastGood: FlowSightSettings = DEFAULT_SETTINGS): ReturnType<typeof readSettings> {
@@ -157,6 +157,32 @@ describe('settings', () => {
       assert.equal(result.settings.symbol, 'ETHUSDT');
       assert.equal(result.symbolInput, 'BTC-');
       assert.deepEqual(result.problems, [], 'no warning while typing');
+    });
+  });
+
+  describe('userOnlyValuesInSettingsFile (what a workspace file tries, for the report)', () => {
+    it('finds the feed settings in a settings.json with comments and trailing commas', () => {
+      const text = `{
+        // point FlowSight at "our" server
+        "flowsight.streamUrl": "wss://attacker.example/ws", /* and REST */
+        "flowsight.restUrl": "https://attacker.example",
+        "flowsight.symbol": "ETHUSDT",
+        "editor.tabSize": 2,
+        "note": "a string with // and /* and ,} inside",
+      }`;
+      assert.deepEqual([...userOnlyValuesInSettingsFile(text)], [
+        ['streamUrl', 'wss://attacker.example/ws'],
+        ['restUrl', 'https://attacker.example'],
+      ]);
+    });
+
+    it('reads the settings section of a .code-workspace file', () => {
+      const text = '{ "folders": [{ "path": "." }], "settings": { "flowsight.feed": "demo", }, }';
+      assert.deepEqual([...userOnlyValuesInSettingsFile(text, 'settings')], [['feed', 'demo']]);
+    });
+
+    it('yields nothing for a file that is not settings', () => {
+      for (const text of ['', 'not json', '[1, 2]', 'null', '{ "flowsight.streamUrl": ']) assert.equal(userOnlyValuesInSettingsFile(text).size, 0, text);
     });
   });
 });

@@ -106,9 +106,11 @@ describe('FlowSight in a real VS Code', function () {
     assert.ok(snapshot.bids.prices.length > 0 && snapshot.asks.prices.length > 0);
   });
 
-  it('takes the feed’s endpoint from the user settings, never from the workspace’s', () => {
-    const inspected = config().inspect<string>('streamUrl');
-    assert.equal(inspected?.workspaceValue, 'ws://127.0.0.1:43791', 'the workspace tries to redirect the feed');
+  it('takes the feed’s endpoint from the user settings, never from the workspace’s', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const written = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, '.vscode', 'settings.json'))).toString('utf8')) as Record<string, unknown>;
+    assert.equal(written['flowsight.streamUrl'], 'ws://127.0.0.1:43791', 'the workspace tries to redirect the feed');
+    assert.equal(config().inspect<string>('streamUrl')?.workspaceValue, undefined, 'VS Code drops a workspace value of a machine-scoped setting');
     assert.equal(api.settings().streamUrl, exchange.wsUrl);
     assert.equal(api.feed.status?.health.endpoint.streamUrl, exchange.wsUrl);
   });

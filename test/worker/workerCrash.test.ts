@@ -64,6 +64,9 @@ describe('a feed worker that dies (real worker threads)', function () {
     assert.equal(crashed.health.state, 'reconnecting');
     assert.match(crashed.health.reason, /^feed worker crashed \(Cannot find module .*\); restarting in 400 ms, attempt 2$/);
     assert.ok(Number.isNaN(crashed.top.bestBid) && Number.isNaN(crashed.top.bestAsk), 'no price shown while no worker runs');
+    assert.equal(crashed.health.book.bidLevels + crashed.health.book.askLevels, 0, 'no book either');
+    assert.deepEqual(crashed.health.streams, []);
+    assert.equal(crashed.health.symbol, 'BTCUSDT');
     assert.equal(host.workerRunning, false);
     await assert.rejects(host.bookJson(1), /crashed and is restarting/);
 

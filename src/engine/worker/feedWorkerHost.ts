@@ -115,15 +115,26 @@ export class FeedWorkerHost {
   }
 
   /**
-   * A status of the host's own while no worker runs: the last one seen with its state and reason
-   * replaced and no prices, so nothing on screen looks live.
+   * A status of the host's own while no worker runs: the last one seen (its symbol, endpoint and
+   * counters) with the state and reason replaced, and no prices, book, streams or rates — there are
+   * none — so nothing on screen looks live.
    */
   private publishStatus(state: 'reconnecting' | 'failed', reason: string): void {
     const now = Date.now();
     const last = this.latest ?? initialStatus(this.currentSource, now);
     this.latest = {
       ...last,
-      health: { ...last.health, state, reason, since: now, nextAttemptAt: undefined, connection: { id: undefined, openedAt: undefined, uptimeMs: 0 } },
+      health: {
+        ...last.health,
+        state,
+        reason,
+        since: now,
+        nextAttemptAt: undefined,
+        connection: { id: undefined, openedAt: undefined, uptimeMs: 0 },
+        book: bookHealth(undefined),
+        streams: [],
+        metrics: new EngineMetrics().snapshot(now),
+      },
       top: { bestBid: NaN, bestBidQty: 0, bestAsk: NaN, bestAskQty: 0, lastTradePrice: NaN, lastTradeQty: 0, lastTradeSide: '' },
       time: now,
     };

@@ -76,6 +76,35 @@ describe('FlowSight in a real VS Code', function () {
     await waitFor('BTCUSDT live again', () => api.feed.status?.health.symbol === 'BTCUSDT' && api.feed.status.health.state === 'live');
   });
 
+  it('applies a symbol typed key by key only once typing pauses, and only one the exchange lists', async () => {
+    const seen = new Set<string>();
+    const sampler = setInterval(() => {
+      seen.add(api.settings().symbol);
+      if (api.feed.status) seen.add(`feed ${api.feed.status.health.symbol}`);
+    }, 5);
+    try {
+      // as the Settings editor saves while a person types "ETHUSDT"
+      for (const typed of ['E', 'ET', 'ETH', 'ETHU', 'ETHUS', 'ETHUSD', 'ETHUSDT']) {
+        await config().update('symbol', typed, vscode.ConfigurationTarget.Workspace);
+        await new Promise((r) => setTimeout(r, 60));
+      }
+      await waitFor('ETHUSDT live', () => api.feed.status?.health.symbol === 'ETHUSDT' && api.feed.status.health.state === 'live');
+      for (const half of ['ET', 'ETH', 'ETHUS', 'ETHUSD']) {
+        assert.ok(!seen.has(half) && !seen.has(`feed ${half}`), `${half} was never in force (seen ${[...seen].join(', ')})`);
+      }
+      // a value the exchange does not list is refused; the symbol in force stays
+      await config().update('symbol', 'NOPEUSDT', vscode.ConfigurationTarget.Workspace);
+      await new Promise((r) => setTimeout(r, 2000));
+      assert.equal(api.settings().symbol, 'ETHUSDT');
+      assert.equal(api.feed.status?.health.symbol, 'ETHUSDT');
+      assert.ok(!seen.has('NOPEUSDT') && !seen.has('feed NOPEUSDT'));
+    } finally {
+      clearInterval(sampler);
+      await config().update('symbol', 'BTCUSDT', vscode.ConfigurationTarget.Workspace);
+    }
+    await waitFor('BTCUSDT live again', () => api.feed.status?.health.symbol === 'BTCUSDT' && api.feed.status.health.state === 'live');
+  });
+
   it('health view goes live → reconnecting → live when the exchange drops the socket', async () => {
     const seen: string[] = [];
     const sub = api.feed.onStatus((s) => {

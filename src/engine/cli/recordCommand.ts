@@ -44,8 +44,8 @@ export async function recordCommand(argv: readonly string[], io: CliIo): Promise
   try {
     await recorder.opened();
   } catch (err) {
-    await recorder.close().catch(() => undefined);
-    io.error(`flowsight record: cannot write ${recorder.files.join(', ')}: ${(err as Error).message}. Choose another --out/--out-dir, or move the existing file away.`);
+    await recorder.discard();
+    io.error(`flowsight record: cannot start recording: ${(err as Error).message}. Choose another --out or --out-dir, or move the existing file away.`);
     return 1;
   }
 

@@ -80,6 +80,13 @@ export class MarketRecorder {
     if (failed) throw (failed as PromiseRejectedResult).reason;
   }
 
+  /** For a run that cannot start (a file could not be opened): deletes the files it created, so none blocks the next run. */
+  async discard(): Promise<void> {
+    this.closed = true;
+    this.rest.dispose();
+    await Promise.all(this.recordings.map((r) => r.discard()));
+  }
+
   private openNewDay(recording: SymbolRecording): void {
     const log = this.options.feed.log;
     log?.('info', `${recording.symbol}: new UTC day, recording to ${recording.files[recording.files.length - 1]}; fetching its opening snapshot`);

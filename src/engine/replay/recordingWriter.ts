@@ -64,6 +64,11 @@ export class RecordingWriter {
     return this.failure;
   }
 
+  /** True once this writer has created (or truncated) its file. */
+  get fileOpened(): boolean {
+    return this.isOpen;
+  }
+
   /** The stamp of the last line written (-1 before the first). */
   get lastStampNs(): bigint {
     return this.lastNs;

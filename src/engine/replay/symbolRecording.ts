@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { utcDayOf, utcDayStamp, type ReceiveClock } from './receiveClock';
 import { RecordingWriter } from './recordingWriter';
@@ -79,6 +80,13 @@ export class SymbolRecording {
     const results = await Promise.allSettled(this.closing);
     for (const r of results) if (r.status === 'rejected') this.failure ??= r.reason as Error;
     if (this.failure) throw this.failure;
+  }
+
+  /** Closes and deletes what this recording created, for a run that could not start: nothing is left to block the next one. */
+  async discard(): Promise<void> {
+    const writer = this.writer;
+    await writer.close().catch(() => undefined);
+    if (writer.fileOpened) await rm(writer.path, { force: true });
   }
 
   private rotateIfNewDay(ns: bigint): void {

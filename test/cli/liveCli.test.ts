@@ -131,6 +131,72 @@ describe('flowsight watch / record (against the local exchange)', function () {
     assert.deepEqual(last.asks, expected.asks);
   });
 
+  it('a recorder killed with SIGKILL leaves a .gz that replays up to its last flush and says it is cut short', async () => {
+    exchange = await LocalExchange.start({ seed: 12, stepMs: 25 });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowsight-record-kill-'));
+    const file = path.join(tmp, 'killed.gz');
+    const r = run(['record', 'BTCUSDT', '--out', file, '--ws-url', exchange.wsUrl, '--rest-url', exchange.restUrl]);
+    children.push(r.child);
+    await waitFor('the recording to start', () => (r.stderr.join('').includes('recording BTCUSDT') ? true : undefined));
+    // Past the snapshot's flush and at least two periodic flushes.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    r.child.kill('SIGKILL');
+    await r.exit;
+    assert.equal(r.child.signalCode, 'SIGKILL');
+    assert.ok(fs.statSync(file).size > 1000, `${fs.statSync(file).size} bytes on disk`);
+
+    const replay = run(['replay', file, '--speed', 'max', '--json']);
+    children.push(replay.child);
+    assert.equal(await replay.exit, 0, replay.stderr.join(''));
+    assert.match(replay.stderr.join(''), /killed\.gz: recording ends early: the gzip stream is truncated after [\d,]+ lines/);
+    const parsed = replay.lines.map((l) => JSON.parse(l) as BookLine | { type: 'summary'; messages: number; malformed: number });
+    const summary = parsed[parsed.length - 1] as { type: string; messages: number; malformed: number };
+    const books = parsed.filter((l): l is BookLine => l.type === 'book');
+    assert.equal(summary.type, 'summary');
+    assert.ok(summary.messages > 50, `${summary.messages} frames survived the kill`);
+    assert.equal(summary.malformed, 0, 'no damaged line: flushes end on whole lines');
+    assert.equal(books[books.length - 1].status, 'live', 'the snapshot reached the disk before the kill');
+  });
+
+  it('SIGTERM ends a recording cleanly: a complete gzip stream and the frame count on stderr', async () => {
+    exchange = await LocalExchange.start({ seed: 13, stepMs: 25 });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowsight-record-term-'));
+    const file = path.join(tmp, 'ended.gz');
+    const r = run(['record', 'BTCUSDT', '--out', file, '--ws-url', exchange.wsUrl, '--rest-url', exchange.restUrl]);
+    children.push(r.child);
+    await waitFor('the recording to start', () => (r.stderr.join('').includes('recording BTCUSDT') ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    r.child.kill('SIGTERM');
+    assert.equal(await r.exit, 0, r.stderr.join(''));
+    assert.match(r.stderr.join(''), /wrote \d+ frames to /);
+    const replay = run(['replay', file, '--speed', 'max', '--json']);
+    children.push(replay.child);
+    assert.equal(await replay.exit, 0, replay.stderr.join(''));
+    assert.doesNotMatch(replay.stderr.join(''), /ends early/);
+  });
+
+  it('record refuses --out with several symbols, and an existing day file in --out-dir, in words', async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowsight-record-usage-'));
+    const several = run(['record', 'BTCUSDT,ETHUSDT', '--out', path.join(tmp, 'x.gz')]);
+    children.push(several.child);
+    assert.equal(await several.exit, 2);
+    assert.match(several.stderr.join(''), /--out holds one symbol; record BTCUSDT, ETHUSDT with --out-dir DIR/);
+    const rotate = run(['record', 'BTCUSDT', '--out', path.join(tmp, 'x.gz'), '--rotate', 'daily']);
+    children.push(rotate.child);
+    assert.equal(await rotate.exit, 2);
+    assert.match(rotate.stderr.join(''), /--rotate daily needs --out-dir DIR/);
+
+    exchange = await LocalExchange.start({ seed: 14 });
+    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+    fs.writeFileSync(path.join(tmp, `ethusdt_${today}.gz`), 'an earlier session');
+    const existing = run(['record', 'BTCUSDT,ETHUSDT', '--out-dir', tmp, '--ws-url', exchange.wsUrl, '--rest-url', exchange.restUrl]);
+    children.push(existing.child);
+    assert.equal(await existing.exit, 1);
+    assert.match(existing.stderr.join(''), /cannot start recording: EEXIST.*ethusdt_\d{8}\.gz.*move the existing file away/);
+    assert.equal(fs.readFileSync(path.join(tmp, `ethusdt_${today}.gz`), 'utf8'), 'an earlier session');
+    assert.deepEqual(fs.readdirSync(tmp), [`ethusdt_${today}.gz`], 'the BTCUSDT file this run created is removed, so it cannot block the next run');
+  });
+
   it('exchange prints its URLs and stops on Ctrl+C', async () => {
     const r = run(['exchange', '--port', '0', '--symbols', 'BTCUSDT,ETHUSDT']);
     children.push(r.child);

@@ -155,6 +155,38 @@ describe('flowsight replay (CLI, child process)', function () {
     });
   });
 
+  describe('on damaged files', () => {
+    it('a truncated .gz replays every line before the cut, exits 0 and says the file is cut short', async () => {
+      const whole = fs.readFileSync(RECORDING_FIXTURE);
+      const file = path.join(dir, 'cut.txt.gz');
+      fs.writeFileSync(file, whole.subarray(0, Math.floor(whole.length / 2)));
+      const result = await runCli(['replay', file, '--speed', 'max', '--json', '--levels', '1']);
+      const { books, summary } = parseJsonOutput(result);
+      const said = /recording ends early: the gzip stream is truncated after ([\d,]+) lines/.exec(result.stderr);
+      assert.ok(said, `stderr says the file is cut short:\n${result.stderr}`);
+      const lines = Number(said[1].replace(/,/g, ''));
+      assert.equal(summary.messages, lines, 'every complete line went through the engine');
+      assert.ok(lines > 30_000 && lines < 93_954, `${lines} lines before the cut`);
+      assert.equal(summary.malformed, 0, 'the incomplete last line is not fed to the engine');
+      assert.match((summary as Summary & { endedEarly: string }).endedEarly, /^recording ends early: the gzip stream is truncated after /);
+      assert.equal(books[books.length - 1].status, 'live');
+    });
+
+    it('skips and counts an overlong line (over 4 MiB) with its line number and replays on', async () => {
+      const lines = [
+        snapshotLine(1_000_000_000, { lastUpdateId: 11, E: 1000, bids: [['100.0', '1']], asks: [['100.1', '1']] }),
+        `1001000000 {"stream":"btcusdt@trade","data":{"pad":"${'x'.repeat(5 * 1024 * 1024)}"}}`,
+        depthLine(1_002_000_000, { U: 11, u: 12, pu: 10, E: 1002, b: [['100.0', '2']] }),
+      ];
+      const result = await runCli(['replay', writeRecording('overlong.txt', lines), '--symbol', 'BTCUSDT', '--tick-size', '0.1', '--json']);
+      const { books, summary } = parseJsonOutput(result);
+      assert.match(result.stderr, /overlong\.txt:2: line longer than 4 MiB \(line skipped\)/);
+      assert.equal(summary.messages, 2);
+      assert.equal(summary.malformed, 1);
+      assert.deepEqual(books[books.length - 1].bids, [[100, 2]]);
+    });
+  });
+
   describe('on hand-made recordings', () => {
     it('a pu gap triggers a resync; the book then equals the second snapshot plus its bridging diffs', async () => {
       const file = writeRecording('gap.txt', [

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReplayMarket } from '../../src/engine/exchange/replayMarket';
+import { ReplayMarket, ReplayRecording } from '../../src/engine/exchange/replayMarket';
 import { MarketEngine } from '../../src/engine/marketEngine';
 import type { WireDepthSnapshot, WireExchangeInfo } from '../../src/engine/protocol/binanceTypes';
-import { readRecording, type RecordedFrame } from '../../src/engine/replay/recordingFile';
+import type { RecordedFrame } from '../../src/engine/replay/recordingReader';
 import { Fixture, eventually, getJson } from './exchangeTestKit';
-import { RECORDING_FIXTURE } from '../engine/support/recordingFixture';
+import { fixtureFrames, RECORDING_FIXTURE } from '../engine/support/recordingFixture';
 
 const RECORDING = RECORDING_FIXTURE;
 /** From the data README: the book every correct engine reaches at the end of the file. */
@@ -19,7 +19,7 @@ describe('local exchange replay market', () => {
   let dir: string;
 
   before(() => {
-    frames = readRecording(RECORDING).frames;
+    frames = fixtureFrames();
     dir = mkdtempSync(join(tmpdir(), 'flowsight-replay-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -92,7 +92,7 @@ describe('local exchange replay market', () => {
 
   it('answers 503 when the book cannot synchronise in time', async () => {
     const sink = { wants: () => false, publish: () => undefined };
-    const market = new ReplayMarket({ file: head(40), speed: 1000, sink, snapshotWaitMs: 200 });
+    const market = new ReplayMarket({ recording: await ReplayRecording.open(head(40)), speed: 1000, sink, snapshotWaitMs: 200 });
     try {
       const started = Date.now();
       const answer = await market.depthSnapshot('BTCUSDT', 100);

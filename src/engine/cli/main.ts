@@ -14,7 +14,8 @@ usage:
   ${RECORD_USAGE}
   ${EXCHANGE_USAGE}
 
-Recordings are '<local ns> <json>' lines (combined-stream envelopes and REST depth snapshots), plain or .gz.`;
+Recordings are hftbacktest's raw Binance-futures format: '<local receive time, ns since the epoch> <json>' lines
+(combined-stream envelopes as received and REST depth snapshot bodies), plain or .gz.`;
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 

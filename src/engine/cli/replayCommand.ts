@@ -1,4 +1,4 @@
-import { readRecording, type RecordedFrame } from '../replay/recordingFile';
+import { describeReadProblems, RecordingReader, type RecordedFrame } from '../replay/recordingReader';
 import { runReplay } from '../replay/replaySession';
 import { inferTickSize, knownTickSize } from '../config/knownSymbols';
 import { symbolOfStream } from '../protocol/streams';
@@ -8,6 +8,9 @@ import type { CliIo } from './io';
 
 export const REPLAY_USAGE =
   'flowsight replay FILE [--symbol S] [--speed max|N] [--depth full|depth20] [--levels N] [--interval MS] [--tick-size T] [--json]';
+
+/** Frames looked at to tell the symbol and tick size before playing. */
+const HEAD_FRAMES = 1000;
 
 export async function replayCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, ['symbol', 'speed', 'depth', 'levels', 'interval', 'tick-size'], ['json']);
@@ -22,51 +25,57 @@ export async function replayCommand(argv: readonly string[], io: CliIo): Promise
   const intervalMs = intOption(args, 'interval', 1000, 10, 3_600_000);
   const json = flag(args, 'json');
 
-  let recording: ReturnType<typeof readRecording>;
+  let reader: RecordingReader;
   try {
-    recording = readRecording(file);
+    reader = await RecordingReader.open(file);
   } catch (err) {
     io.error(`cannot read recording ${file}: ${(err as Error).message}`);
     return 2;
   }
-  for (const bad of recording.badLines.slice(0, 5)) io.error(`${file}:${bad.line}: ${bad.reason} (line skipped)`);
-  if (recording.badLines.length > 5) io.error(`${file}: ${recording.badLines.length - 5} more unreadable lines skipped`);
+  try {
+    const head = await reader.peek(HEAD_FRAMES);
+    const symbol = (stringOption(args, 'symbol') ?? symbolInRecording(head) ?? '').toUpperCase();
+    if (symbol === '') {
+      for (const line of describeReadProblems(reader.report, file)) io.error(line);
+      io.error(`${file}: no stream names found to tell the symbol; pass --symbol`);
+      return 2;
+    }
+    const tickSize = tickSizeFor(symbol, stringOption(args, 'tick-size'), head);
 
-  const symbol = (stringOption(args, 'symbol') ?? symbolInRecording(recording.frames) ?? '').toUpperCase();
-  if (symbol === '') {
-    io.error(`${file}: no stream names found to tell the symbol; pass --symbol`);
-    return 2;
-  }
-  const tickSize = tickSizeFor(symbol, stringOption(args, 'tick-size'), recording.frames);
-
-  const summary = await runReplay({
-    frames: recording.frames,
-    symbol,
-    tickSize,
-    depthMode: depth,
-    speed,
-    levels,
-    intervalMs,
-    signal: io.signal,
-    onBook: (line) => {
-      if (json) io.out(JSON.stringify(line));
-      else io.out(`${io.isTty && speed !== 'max' ? '\x1b[H\x1b[2J' : ''}${renderLadder(line, tickSize, io.isTty)}\n`);
-    },
-  });
-  const malformed = summary.malformed + recording.badLines.length;
-  if (json) {
-    io.out(JSON.stringify({ ...summary, malformed }));
-  } else {
-    io.out(
-      `${summary.messages} messages in ${summary.elapsedMs.toFixed(1)} ms of processing (${summary.messagesPerSecond.toLocaleString('en-US')} msg/s); ` +
-        `gaps ${summary.gaps}, resyncs ${summary.resyncs}, malformed ${malformed}, snapshots ${summary.snapshotsApplied}/${summary.snapshotsRequested}`,
-    );
+    const summary = await runReplay({
+      reader,
+      symbol,
+      tickSize,
+      depthMode: depth,
+      speed,
+      levels,
+      intervalMs,
+      signal: io.signal,
+      onBook: (line) => {
+        if (json) io.out(JSON.stringify(line));
+        else io.out(`${io.isTty && speed !== 'max' ? '\x1b[H\x1b[2J' : ''}${renderLadder(line, tickSize, io.isTty)}\n`);
+      },
+    });
+    const report = reader.report;
+    for (const line of describeReadProblems(report, file)) io.error(line);
+    const malformed = summary.malformed + report.damaged;
+    if (json) {
+      io.out(JSON.stringify({ ...summary, malformed, damagedLines: report.damaged, endedEarly: report.endedEarly ?? null }));
+    } else {
+      io.out(
+        `${summary.messages} messages in ${summary.elapsedMs.toFixed(1)} ms of processing (${summary.messagesPerSecond.toLocaleString('en-US')} msg/s); ` +
+          `gaps ${summary.gaps}, resyncs ${summary.resyncs}, malformed ${malformed}, snapshots ${summary.snapshotsApplied}/${summary.snapshotsRequested}` +
+          (report.endedEarly !== undefined ? `; ${report.endedEarly}` : ''),
+      );
+    }
+  } finally {
+    reader.close();
   }
   return 0;
 }
 
 function symbolInRecording(frames: readonly RecordedFrame[]): string | undefined {
-  for (let i = 0; i < Math.min(frames.length, 1000); i++) {
+  for (let i = 0; i < frames.length; i++) {
     const match = /^\s*\{\s*"stream"\s*:\s*"([^"@]+)@/.exec(frames[i].text);
     if (match) return symbolOfStream(match[1]);
   }

@@ -12,16 +12,19 @@ export interface RunFeedOptions {
   durationMs?: number;
   /** Call `onTick` this often once the feed has started. */
   tickMs?: number;
-  onTick?: () => void;
+  /** Returning false ends the command with exit code 1 (the reason is the caller's to print). */
+  onTick?: () => void | boolean;
   /** Told once when the feed fails for good, before the command ends. */
   onFailed?: (health: FeedHealth) => void;
 }
 
 /**
- * Starts a feed and runs it until Ctrl+C (exit 0), the duration ends (exit 0) or it fails for good
- * (exit 3, the reason on stderr). Owns its timers and stops the feed before resolving.
+ * Starts a feed (or several, e.g. one per recorded symbol) and runs until Ctrl+C (exit 0), the
+ * duration ends (exit 0) or one fails for good (exit 3, the reason on stderr). Owns its timers and
+ * stops every feed before resolving.
  */
-export function runFeedUntilDone(feed: MarketFeed, io: CliIo, options: RunFeedOptions): Promise<number> {
+export function runFeedUntilDone(feedOrFeeds: MarketFeed | readonly MarketFeed[], io: CliIo, options: RunFeedOptions): Promise<number> {
+  const feeds: readonly MarketFeed[] = Array.isArray(feedOrFeeds) ? feedOrFeeds : [feedOrFeeds as MarketFeed];
   return new Promise<number>((resolve) => {
     let finished = false;
     let tickTimer: NodeJS.Timeout | undefined;
@@ -32,7 +35,7 @@ export function runFeedUntilDone(feed: MarketFeed, io: CliIo, options: RunFeedOp
       if (tickTimer) clearTimeout(tickTimer);
       if (durationTimer) clearTimeout(durationTimer);
       io.signal.removeEventListener('abort', onAbort);
-      void feed.stop().then(() => resolve(code));
+      void Promise.all(feeds.map((feed) => feed.stop())).then(() => resolve(code));
     };
     const onAbort = (): void => finish(0);
     io.signal.addEventListener('abort', onAbort, { once: true });
@@ -40,17 +43,22 @@ export function runFeedUntilDone(feed: MarketFeed, io: CliIo, options: RunFeedOp
     const tick = (): void => {
       tickTimer = undefined;
       if (finished) return;
-      options.onTick?.();
+      if (options.onTick?.() === false) {
+        finish(1);
+        return;
+      }
       tickTimer = setTimeout(tick, options.tickMs);
     };
-    feed.onHealthChange((health) => {
-      if (health.state !== 'failed' || finished) return;
-      io.error(`flowsight ${options.command}: ${health.reason}`);
-      options.onFailed?.(health);
-      finish(EXIT_FAILED);
-    });
-    void feed.start().then(() => {
-      if (!finished && feed.state !== 'failed' && options.onTick && options.tickMs) tickTimer = setTimeout(tick, options.tickMs);
+    for (const feed of feeds) {
+      feed.onHealthChange((health) => {
+        if (health.state !== 'failed' || finished) return;
+        io.error(`flowsight ${options.command}: ${feeds.length > 1 ? `${health.symbol}: ` : ''}${health.reason}`);
+        options.onFailed?.(health);
+        finish(EXIT_FAILED);
+      });
+    }
+    void Promise.all(feeds.map((feed) => feed.start())).then(() => {
+      if (!finished && feeds.every((feed) => feed.state !== 'failed') && options.onTick && options.tickMs) tickTimer = setTimeout(tick, options.tickMs);
     });
   });
 }

@@ -10,7 +10,7 @@ import {
 import { ExchangeServer, type UpgradeDecision } from './exchangeServer';
 import { FaultRecorder, validateFaults, type FaultConfig, type FaultInfo } from './faults';
 import type { ExchangeMarket, TopOfBook } from './market';
-import { ReplayMarket } from './replayMarket';
+import { ReplayMarket, ReplayRecording } from './replayMarket';
 import { RequestWeightMeter } from './requestWeight';
 import { RestRoutes } from './restRoutes';
 import { StreamHub } from './streamHub';
@@ -100,7 +100,15 @@ export class LocalExchange {
   private stopped = false;
 
   static async start(options: LocalExchangeOptions = {}): Promise<LocalExchange> {
-    const exchange = new LocalExchange(options);
+    // A recording is opened first: reading it can fail, and the market needs its symbol from the start.
+    const recording = options.market?.kind === 'replay' ? await ReplayRecording.open(options.market.file) : undefined;
+    let exchange: LocalExchange;
+    try {
+      exchange = new LocalExchange(options, recording);
+    } catch (err) {
+      recording?.reader.close();
+      throw err;
+    }
     try {
       await exchange.server.listen(options.port ?? 0);
     } catch (err) {
@@ -110,7 +118,7 @@ export class LocalExchange {
     return exchange;
   }
 
-  private constructor(options: LocalExchangeOptions) {
+  private constructor(options: LocalExchangeOptions, recording: ReplayRecording | undefined) {
     const faults = options.faults ?? {};
     validateFaults(faults);
     this.defaultFaults = copyFaults(faults);
@@ -123,8 +131,8 @@ export class LocalExchange {
     };
     const market = options.market ?? { kind: 'synthetic' };
     this.market =
-      market.kind === 'replay'
-        ? new ReplayMarket({ file: market.file, speed: market.speed, sink: this.hub })
+      market.kind === 'replay' && recording !== undefined
+        ? new ReplayMarket({ recording, speed: market.speed, sink: this.hub })
         : new SyntheticMarket({
             symbols: options.symbols ?? DEFAULT_SYNTHETIC_SYMBOLS,
             seed: options.seed ?? 1,

@@ -3,7 +3,8 @@ import { DepthSynchronizer } from '../book/depthSynchronizer';
 import { inferTickSize, knownTickSize } from '../config/knownSymbols';
 import type { WireAggTrade, WireDepthUpdate, WireMarkPrice, WireTrade } from '../protocol/binanceTypes';
 import { FrameDecoder } from '../protocol/frameDecoder';
-import { readRecording, type RecordedFrame } from '../replay/recordingFile';
+import { RecordingReader, type RecordedFrame } from '../replay/recordingReader';
+import { RecordingCursor } from '../replay/recordingCursor';
 import type { ExchangeMarket, MarketSink, SnapshotAnswer, TopOfBook } from './market';
 import {
   DIFF_SPEEDS,
@@ -18,7 +19,8 @@ import {
 import { makeSymbolSpec, priceText, qtyText, type SymbolSpec } from './symbolSpec';
 
 export interface ReplayMarketOptions {
-  file: string;
+  /** The opened file (see ReplayRecording.open): reading it can fail, so it is opened before the exchange starts. */
+  recording: ReplayRecording;
   /** Recorded time runs this many times faster than wall time. */
   speed: number;
   sink: MarketSink;
@@ -27,6 +29,8 @@ export interface ReplayMarketOptions {
 }
 
 const FRAMES_PER_BATCH = 4000;
+/** Frames looked at to tell the symbol, tick size and precision. */
+const HEAD_FRAMES = 2000;
 const MAX_SLEEP_MS = 1000;
 const PARTIAL_SPEEDS: readonly PartialSpeedMs[] = [100, 250, 500];
 
@@ -44,7 +48,8 @@ interface Waiter {
  */
 export class ReplayMarket implements ExchangeMarket {
   readonly kind = 'replay';
-  private readonly frames: RecordedFrame[];
+  private readonly cursor: RecordingCursor;
+  private readonly firstMs: number;
   private readonly symbolSpec: SymbolSpec;
   private readonly sync: DepthSynchronizer;
   private readonly decoder: FrameDecoder;
@@ -64,19 +69,11 @@ export class ReplayMarket implements ExchangeMarket {
 
   constructor(options: ReplayMarketOptions) {
     if (!(options.speed > 0 && Number.isFinite(options.speed))) throw new RangeError(`replay speed must be a positive number, got ${options.speed}`);
-    const recording = readRecording(options.file);
-    this.frames = recording.frames;
-    if (this.frames.length === 0) throw new Error(`${options.file} holds no recorded frames`);
-    const symbol = symbolInRecording(this.frames);
-    if (symbol === undefined) throw new Error(`${options.file}: no stream names found to tell the symbol`);
-    const sample = this.frames.slice(0, 2000).map((f) => f.text);
-    this.symbolSpec = makeSymbolSpec({
-      symbol,
-      tickSize: knownTickSize(symbol) ?? inferTickSize(sample) ?? 0.00000001,
-      stepSize: 10 ** -writtenDecimals(sample, QTY_FIELDS),
-      priceDecimals: writtenDecimals(sample, PRICE_FIELDS),
-      quantityDecimals: writtenDecimals(sample, QTY_FIELDS),
-    });
+    const recording = options.recording;
+    this.cursor = new RecordingCursor(recording.reader);
+    this.firstMs = recording.firstMs;
+    this.symbolSpec = recording.spec;
+    const symbol = recording.spec.symbol;
     this.sink = options.sink;
     this.speed = options.speed;
     this.snapshotWaitMs = options.snapshotWaitMs ?? 5000;
@@ -90,7 +87,7 @@ export class ReplayMarket implements ExchangeMarket {
       markPrice1s: markPriceStream(symbol, 1000),
       markPrice3s: markPriceStream(symbol, 3000),
     };
-    this.lastFrameMs = this.frames[0].localMs;
+    this.lastFrameMs = this.firstMs;
     this.startedAt = performance.now();
     this.schedule(0);
   }
@@ -105,7 +102,7 @@ export class ReplayMarket implements ExchangeMarket {
 
   /** True once every frame has been played. */
   get finished(): boolean {
-    return this.next >= this.frames.length;
+    return this.cursor.ended;
   }
 
   get framesPlayed(): number {
@@ -155,6 +152,7 @@ export class ReplayMarket implements ExchangeMarket {
   stop(): void {
     this.stopped = true;
     this.clearTimer();
+    this.cursor.close();
     for (const waiter of this.waiters) {
       clearTimeout(waiter.timer);
       waiter.resolve(false);
@@ -203,18 +201,25 @@ export class ReplayMarket implements ExchangeMarket {
   /** Plays every frame that is due by now (in batches, so sockets and REST are served in between). */
   private play(): void {
     this.timer = undefined;
-    const first = this.frames[0].localMs;
+    const first = this.firstMs;
     const elapsedRecordedMs = (performance.now() - this.startedAt) * this.speed;
     let played = 0;
-    while (this.next < this.frames.length && played < FRAMES_PER_BATCH) {
-      const frame = this.frames[this.next];
+    let frame = this.cursor.current();
+    while (frame !== undefined && played < FRAMES_PER_BATCH) {
       if (frame.localMs - first > elapsedRecordedMs) break;
       this.playFrame(frame);
       this.next++;
       played++;
+      this.cursor.advance();
+      frame = this.cursor.current();
     }
     if (this.finished) return;
-    const dueInMs = played >= FRAMES_PER_BATCH ? 0 : (this.frames[this.next].localMs - first - elapsedRecordedMs) / this.speed;
+    if (frame === undefined) {
+      // The file is read ahead in the background; this only waits when the reader falls behind.
+      void this.cursor.ready().then(() => this.schedule(0));
+      return;
+    }
+    const dueInMs = played >= FRAMES_PER_BATCH ? 0 : (frame.localMs - first - elapsedRecordedMs) / this.speed;
     this.schedule(dueInMs);
   }
 
@@ -303,7 +308,7 @@ export class ReplayMarket implements ExchangeMarket {
 
   /** Mark price every 1 s / 3 s of recorded time, from the replayed book's mid. */
   private markPriceCadence(frameMs: number): void {
-    const first = this.frames[0].localMs;
+    const first = this.firstMs;
     const before = this.lastFrameMs - first;
     const now = frameMs - first;
     this.lastFrameMs = frameMs;
@@ -330,6 +335,43 @@ export class ReplayMarket implements ExchangeMarket {
 
   private forward(stream: string, data: string): void {
     if (this.sink.wants(stream)) this.sink.publish(stream, data, 'data');
+  }
+}
+
+/**
+ * A recording opened for a replay market: its symbol and the symbol's rules are told from the first
+ * frames (tick size, lot size and the decimals Binance pads to), and the rest is streamed as it plays.
+ */
+export class ReplayRecording {
+  private constructor(
+    readonly file: string,
+    readonly reader: RecordingReader,
+    readonly spec: SymbolSpec,
+    /** Recorded time of the first frame: the replay's time zero. */
+    readonly firstMs: number,
+  ) {}
+
+  /** Rejects with a readable message when the file cannot be read or does not tell its symbol. */
+  static async open(file: string): Promise<ReplayRecording> {
+    const reader = await RecordingReader.open(file);
+    try {
+      const head = await reader.peek(HEAD_FRAMES);
+      if (head.length === 0) throw new Error(`${file} holds no recorded frames${reader.report.endedEarly ? ` (${reader.report.endedEarly})` : ''}`);
+      const symbol = symbolInRecording(head);
+      if (symbol === undefined) throw new Error(`${file}: no stream names found to tell the symbol`);
+      const sample = head.map((f) => f.text);
+      const spec = makeSymbolSpec({
+        symbol,
+        tickSize: knownTickSize(symbol) ?? inferTickSize(sample) ?? 0.00000001,
+        stepSize: 10 ** -writtenDecimals(sample, QTY_FIELDS),
+        priceDecimals: writtenDecimals(sample, PRICE_FIELDS),
+        quantityDecimals: writtenDecimals(sample, QTY_FIELDS),
+      });
+      return new ReplayRecording(file, reader, spec, head[0].localMs);
+    } catch (err) {
+      reader.close();
+      throw err;
+    }
   }
 }
 

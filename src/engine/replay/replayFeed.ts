@@ -4,7 +4,8 @@ import { MarketEngine } from '../marketEngine';
 import { inferTickSize, knownTickSize } from '../config/knownSymbols';
 import { symbolOfStream } from '../protocol/streams';
 import { bookHealth, type FeedHealth, type FeedState } from '../live/feedHealth';
-import { readRecording, type RecordedFrame } from './recordingFile';
+import { describeReadProblems, RecordingReader, type RecordedFrame } from './recordingReader';
+import { RecordingCursor } from './recordingCursor';
 
 export interface ReplayFeedOptions {
   file: string;
@@ -20,12 +21,14 @@ export interface ReplayFeedOptions {
 
 /**
  * Plays a recording into a MarketEngine at a steady multiple of its recorded pace, as a feed the
- * extension can show like a live one (pause, resume, health). Frames are handed over in small
- * batches from one timer, which it owns and clears on stop.
+ * extension can show like a live one (pause, resume, health). The file is streamed, never held whole;
+ * frames are handed over in small batches from one timer, which it owns and clears on stop.
  */
 export class ReplayFeed {
   readonly bus: EventBus;
-  private frames: RecordedFrame[] = [];
+  private cursor: RecordingCursor | undefined;
+  private reader: RecordingReader | undefined;
+  /** Frames played in this pass. */
   private index = 0;
   private engineValue: MarketEngine | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -38,7 +41,8 @@ export class ReplayFeed {
   private since = Date.now();
   private symbolName = '';
   private loops = 0;
-  private badLines = 0;
+  /** Damaged lines of the passes before this one (the current reader counts its own). */
+  private priorDamaged = 0;
 
   constructor(private readonly options: ReplayFeedOptions) {
     this.bus = options.bus ?? new EventBus();
@@ -57,30 +61,23 @@ export class ReplayFeed {
     return this.stateName;
   }
 
-  get progress(): { index: number; total: number; loops: number } {
-    return { index: this.index, total: this.frames.length, loops: this.loops };
+  get progress(): { index: number; loops: number } {
+    return { index: this.index, loops: this.loops };
   }
 
-  /** Reads the file (throws with a readable message when it cannot) and starts playing. */
+  /** Opens the file (throws with a readable message when it cannot) and starts playing. */
   async start(): Promise<void> {
-    let recording: ReturnType<typeof readRecording>;
-    try {
-      recording = readRecording(this.options.file);
-    } catch (err) {
-      this.setState('failed', `cannot read recording ${this.options.file}: ${(err as Error).message}`);
-      throw new Error(this.reason);
-    }
-    this.frames = recording.frames;
-    this.badLines = recording.badLines.length;
-    if (this.badLines > 0) this.options.log?.('warn', `${this.options.file}: ${this.badLines} unreadable lines skipped`);
-    const symbol = (this.options.symbol ?? this.inferSymbol() ?? '').toUpperCase();
+    const head = await this.openPass();
+    if (this.stopped) return;
+    const symbol = (this.options.symbol ?? inferSymbol(head) ?? '').toUpperCase();
     if (symbol === '') {
       this.setState('failed', `${this.options.file} has no stream names to tell the symbol from`);
+      this.closePass();
       throw new Error(this.reason);
     }
     this.symbolName = symbol;
-    this.newEngine();
-    this.setState('syncing', `replaying ${this.frames.length} frames at ${this.options.speed}×`);
+    this.newEngine(head);
+    this.setState('syncing', `replaying ${this.options.file} at ${this.options.speed}×`);
     this.restartClock();
     this.schedule(0);
   }
@@ -106,6 +103,7 @@ export class ReplayFeed {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.closePass();
     this.setState('idle', 'stopped');
   }
 
@@ -125,7 +123,7 @@ export class ReplayFeed {
         reconnects: 0,
         resyncs: engine?.sync.counters.resyncs ?? 0,
         gaps: engine?.sync.counters.gaps ?? 0,
-        malformed: (engine?.metrics.counter('malformed') ?? 0) + this.badLines,
+        malformed: (engine?.metrics.counter('malformed') ?? 0) + this.damagedLines(),
         drops: 0,
         snapshotsDeferred: 0,
         circuitOpens: 0,
@@ -143,8 +141,47 @@ export class ReplayFeed {
     };
   }
 
-  private newEngine(): void {
-    const tickSize = this.options.tickSize ?? knownTickSize(this.symbolName) ?? inferTickSize(this.frames.slice(0, 500).map((f) => f.text)) ?? 1e-8;
+  /** Opens the file for one pass and returns its first frames (to tell the symbol and tick size). */
+  private async openPass(): Promise<readonly RecordedFrame[]> {
+    let reader: RecordingReader;
+    try {
+      reader = await RecordingReader.open(this.options.file);
+    } catch (err) {
+      this.setState('failed', `cannot read recording ${this.options.file}: ${(err as Error).message}`);
+      throw new Error(this.reason);
+    }
+    if (this.stopped) {
+      reader.close();
+      return [];
+    }
+    this.reader = reader;
+    this.cursor = new RecordingCursor(reader);
+    this.index = 0;
+    const head = await reader.peek(HEAD_FRAMES);
+    await this.cursor.ready();
+    return head;
+  }
+
+  private closePass(): void {
+    if (this.reader) this.priorDamaged += this.reader.report.damaged;
+    this.cursor?.close();
+    this.cursor = undefined;
+    this.reader = undefined;
+  }
+
+  private damagedLines(): number {
+    return this.priorDamaged + (this.reader?.report.damaged ?? 0);
+  }
+
+  /** Says what the file holds wrong (damaged lines, a cut-off end). */
+  private reportReadProblems(): void {
+    const report = this.reader?.report;
+    if (report === undefined) return;
+    for (const line of describeReadProblems(report, this.options.file)) this.options.log?.('warn', line);
+  }
+
+  private newEngine(head: readonly RecordedFrame[]): void {
+    const tickSize = this.options.tickSize ?? knownTickSize(this.symbolName) ?? inferTickSize(head.slice(0, 500).map((f) => f.text)) ?? 1e-8;
     // The engine runs on the recording's clock: latencies are the recorded ones and rates are per
     // recorded second, i.e. what the market did, whatever the replay speed.
     this.engineValue = new MarketEngine({
@@ -162,7 +199,7 @@ export class ReplayFeed {
 
   private restartClock(): void {
     this.startedWall = Date.now();
-    this.startedRecorded = this.index < this.frames.length ? this.frames[this.index].localMs : 0;
+    this.startedRecorded = this.cursor?.current()?.localMs ?? 0;
   }
 
   private schedule(delayMs: number): void {
@@ -173,40 +210,58 @@ export class ReplayFeed {
   private pump(): void {
     this.timer = undefined;
     const engine = this.engineValue;
-    if (!engine || this.stopped || this.paused) return;
+    const cursor = this.cursor;
+    if (!engine || !cursor || this.stopped || this.paused) return;
     const dueRecorded = this.recordedNow();
-    const frames = this.frames;
     const before = engine.sync.status;
-    while (this.index < frames.length && frames[this.index].localMs <= dueRecorded) {
-      engine.ingest(frames[this.index].text, frames[this.index].localMs);
+    let frame = cursor.current();
+    while (frame !== undefined && frame.localMs <= dueRecorded) {
+      engine.ingest(frame.text, frame.localMs);
       this.index++;
+      cursor.advance();
+      frame = cursor.current();
     }
     const status = engine.sync.status;
     if (status !== before || (status === 'live' && this.stateName !== 'live')) {
       this.setState(status === 'live' ? 'live' : 'syncing', status === 'live' ? `replaying at ${this.options.speed}×` : engine.sync.reason);
     }
-    if (this.index >= frames.length) {
-      if (this.options.loop && frames.length > 0) {
-        this.index = 0;
+    if (cursor.ended) {
+      // Every pass reads the same file: its problems are told once.
+      if (this.loops === 0) this.reportReadProblems();
+      const played = this.index;
+      if (this.options.loop && played > 0) {
         this.loops++;
-        this.newEngine();
-        this.restartClock();
-        this.schedule(0);
+        void this.nextPass();
         return;
       }
-      this.setState('idle', `replay finished: ${frames.length} frames`);
+      const endedEarly = this.reader?.report.endedEarly;
+      this.setState('idle', `replay finished: ${played} frames${endedEarly ? `; ${endedEarly}` : ''}`);
       return;
     }
-    const nextDue = (frames[this.index].localMs - dueRecorded) / this.options.speed;
+    if (frame === undefined) {
+      // The reader is behind: play on as soon as it has more.
+      void cursor.ready().then(() => {
+        if (this.cursor === cursor) this.schedule(0);
+      });
+      return;
+    }
+    const nextDue = (frame.localMs - dueRecorded) / this.options.speed;
     this.schedule(Math.max(1, nextDue));
   }
 
-  private inferSymbol(): string | undefined {
-    for (let i = 0; i < Math.min(this.frames.length, 1000); i++) {
-      const match = /^\s*\{\s*"stream"\s*:\s*"([^"@]+)@/.exec(this.frames[i].text);
-      if (match) return symbolOfStream(match[1]);
+  /** Starts the file again from the top, with a new engine (the book is rebuilt from the first snapshot). */
+  private async nextPass(): Promise<void> {
+    this.closePass();
+    let head: readonly RecordedFrame[];
+    try {
+      head = await this.openPass();
+    } catch {
+      return;
     }
-    return undefined;
+    if (this.stopped) return;
+    this.newEngine(head);
+    this.restartClock();
+    this.schedule(0);
   }
 
   private setState(state: FeedState, reason: string): void {
@@ -214,4 +269,15 @@ export class ReplayFeed {
     this.stateName = state;
     this.reason = reason;
   }
+}
+
+/** Frames looked at to tell the symbol and tick size. */
+const HEAD_FRAMES = 1000;
+
+function inferSymbol(frames: readonly RecordedFrame[]): string | undefined {
+  for (const frame of frames) {
+    const match = /^\s*\{\s*"stream"\s*:\s*"([^"@]+)@/.exec(frame.text);
+    if (match) return symbolOfStream(match[1]);
+  }
+  return undefined;
 }

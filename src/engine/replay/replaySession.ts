@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { MarketEngine, type BookLine } from '../marketEngine';
 import type { DepthMode } from '../book/depthSynchronizer';
-import type { RecordedFrame } from './recordingFile';
+import type { RecordingReader } from './recordingReader';
 
 export interface ReplayOptions {
-  frames: readonly RecordedFrame[];
+  /** Frames are pulled from it as the replay goes, so memory stays bounded whatever the file's size. */
+  reader: RecordingReader;
   symbol: string;
   tickSize: number;
   depthMode: DepthMode;
@@ -44,26 +45,30 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     depthMode: options.depthMode,
   });
   options.onEngine?.(engine);
-  const frames = options.frames;
+  const reader = options.reader;
   let processed = 0;
   let busyMs = 0;
 
   if (options.speed === 'max') {
-    const started = performance.now();
-    for (let i = 0; i < frames.length; i++) {
+    for (;;) {
+      const frames = await reader.read();
+      if (frames.length === 0) break;
+      const started = performance.now();
+      let i = 0;
+      for (; i < frames.length && !options.signal?.aborted; i++) engine.ingest(frames[i].text, frames[i].localMs);
+      processed += i;
+      busyMs += performance.now() - started;
       if (options.signal?.aborted) break;
-      engine.ingest(frames[i].text, frames[i].localMs);
-      processed++;
     }
-    busyMs = performance.now() - started;
     options.onBook(engine.bookLine(options.levels));
   } else {
     const speed = options.speed;
+    let frames = await reader.read();
+    let i = 0;
     const wallStart = performance.now();
     const firstMs = frames.length > 0 ? frames[0].localMs : 0;
     let nextBookAt = options.intervalMs;
-    let i = 0;
-    while (i < frames.length && !options.signal?.aborted) {
+    while (frames.length > 0 && !options.signal?.aborted) {
       const elapsed = performance.now() - wallStart;
       const t0 = performance.now();
       // Everything due by now goes through in one batch; then sleep until the next frame is due.
@@ -77,11 +82,14 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
         options.onBook(engine.bookLine(options.levels));
         nextBookAt = elapsed + options.intervalMs;
       }
-      if (i < frames.length) {
-        const dueIn = (frames[i].localMs - firstMs) / speed - (performance.now() - wallStart);
-        const untilBook = nextBookAt - (performance.now() - wallStart);
-        await sleep(Math.max(0, Math.min(dueIn, untilBook)), options.signal);
+      if (i >= frames.length) {
+        frames = await reader.read();
+        i = 0;
+        continue;
       }
+      const dueIn = (frames[i].localMs - firstMs) / speed - (performance.now() - wallStart);
+      const untilBook = nextBookAt - (performance.now() - wallStart);
+      await sleep(Math.max(0, Math.min(dueIn, untilBook)), options.signal);
     }
     options.onBook(engine.bookLine(options.levels));
   }

@@ -113,6 +113,30 @@ describe('MarketFeed: book checks against an exchange that contradicts itself', 
     });
   });
 
+  it('never shows a crossed book as live: resyncs, turns degraded with the reason, slows down, recovers when the data is right', async () => {
+    let crossing = true;
+    const cross = (body: unknown): unknown => {
+      const snapshot = body as { bids: Array<[string, string]>; asks: Array<[string, string]> };
+      // Far above the market, where no diff of the exchange's will ever touch it.
+      snapshot.bids.unshift([(Number(snapshot.asks[0][0]) + 500).toFixed(1), '1.000']);
+      return snapshot;
+    };
+    await withProxied((path, body) => (path === DEPTH && crossing ? cross(body) : body), { verifyEveryMs: 0 }, async (pair) => {
+      const degraded = await waitFor('a degraded book', () => pair.states.find((s) => s.state === 'degraded'), 15_000);
+      assert.match(degraded.reason, /the book is crossed: best bid [\d.]+ ≥ best ask [\d.]+ after snapshot \d+ was bridged .* 3 consistency checks failed in a row without a healthy live period; still retrying/);
+      assert.ok(!pair.states.some((s) => s.state === 'live'), 'never live while crossed');
+      assert.equal(pair.feed.health().book.faults, 3);
+      assert.ok(pair.logs.some((l) => /book check failed \(crossed\)/.test(l)));
+      assert.ok(pair.logs.some((l) => /book is degraded/.test(l)));
+      const asked = pair.proxy.count(DEPTH);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      assert.ok(pair.proxy.count(DEPTH) <= asked + 1, `degraded: snapshots are asked for slowly (${asked} → ${pair.proxy.count(DEPTH)} in 2.5 s)`);
+      crossing = false;
+      await waitFor('the feed to be live again', () => pair.feed.state === 'live', 20_000);
+      await assertBookMatchesExchange(pair);
+    });
+  });
+
   it('verifies the live book against a background REST snapshot and records when', async () => {
     const started = Date.now();
     await withProxied((_path, body) => body, { verifyEveryMs: 5000 }, async (pair) => {

@@ -241,6 +241,11 @@ export class DepthSynchronizer {
     return this.tickRefused;
   }
 
+  /** Faults since the last healthy live period (3 or more make the book `degraded`). */
+  get consecutiveFaults(): number {
+    return this.faultStreak;
+  }
+
   /** True while a background check waits for its snapshot or for the stream to reach it. */
   get verifying(): boolean {
     return this.verifier !== undefined;

@@ -232,6 +232,13 @@ export class DepthSynchronizer {
       this.endVerification({ kind: 'inconclusive', reason: `the snapshot is for ${snapshot.symbol}, not ${this.book.symbol}` });
       return;
     }
+    const misfit = this.offGridPrice(snapshot);
+    if (misfit !== undefined) {
+      const scale = this.book.scale;
+      const message = `the exchange's REST snapshot (update ${snapshot.lastUpdateId}) has prices off the book's tick ${scale.format(scale.tickSize)} (e.g. ${formatStep(misfit)})`;
+      this.endVerification({ kind: 'mismatch', updateId: this.book.lastUpdateId, message });
+      return;
+    }
     const outcome = verifier.onSnapshot(snapshot, this.book);
     if (outcome !== undefined) this.endVerification(outcome);
   }
@@ -244,11 +251,6 @@ export class DepthSynchronizer {
   /** Faults since the last healthy live period (3 or more make the book `degraded`). */
   get consecutiveFaults(): number {
     return this.faultStreak;
-  }
-
-  /** True while a background check waits for its snapshot or for the stream to reach it. */
-  get verifying(): boolean {
-    return this.verifier !== undefined;
   }
 
   onSnapshot(snapshot: DepthSnapshotEvent): void {

@@ -52,7 +52,7 @@ export interface MarketFeedOptions {
   tap?: { frame(text: string, receiveMs: number): void; snapshot(body: string, receiveMs: number): void };
 }
 
-export const DEFAULT_VERIFY_EVERY_MS = 300_000;
+const DEFAULT_VERIFY_EVERY_MS = 300_000;
 const MIN_VERIFY_EVERY_MS = 5_000;
 const MAX_VERIFY_EVERY_MS = 3_600_000;
 /** Least time between two exchangeInfo refetches caused by a tick size that does not fit. */

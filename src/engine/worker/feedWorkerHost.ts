@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { SharedRing } from '../core/sharedRing';
 import type { BookSnapshotMessage } from '../../shared/panelProtocol';
-import { decodeRecord, RecordKind } from './ringRecords';
+import { decodeRecord } from './ringRecords';
 import type { FeedSourceConfig, HostToWorker, SymbolChoice, WorkerStatus, WorkerToHost, WorkerViewConfig } from './workerProtocol';
 
 export interface FeedWorkerHostOptions {
@@ -33,7 +33,7 @@ export class FeedWorkerHost {
   private latest: WorkerStatus | undefined;
   private disposed: Promise<void> | undefined;
   private exited = false;
-  /** Records the host skipped because a newer one of the same kind followed in the same batch. */
+  /** Frames the host skipped because a newer one followed in the same batch. */
   skippedFrames = 0;
   framesRead = 0;
 
@@ -155,31 +155,23 @@ export class FeedWorkerHost {
     }
   }
 
-  /** Reads everything waiting; only the newest frame and status are decoded and passed on. */
+  /**
+   * Reads everything waiting; only the newest frame is decoded. Its status and its snapshot are
+   * passed on together, so the status bar, the health view and the panel all get the same frame.
+   */
   private drain(): void {
-    let lastSnapshot: Uint8Array | undefined;
-    let lastStatus: Uint8Array | undefined;
+    let newest: Uint8Array | undefined;
     this.ring.readBatch((bytes) => {
-      // The view is only valid during the callback: keep a copy of the newest of each kind.
-      if (bytes[0] === RecordKind.Snapshot) {
-        if (lastSnapshot) this.skippedFrames++;
-        lastSnapshot = bytes.slice();
-      } else {
-        lastStatus = bytes.slice();
-      }
+      // The view is only valid during the callback: keep a copy of the newest frame.
+      if (newest) this.skippedFrames++;
+      newest = bytes.slice();
     });
-    if (lastStatus) {
-      const record = decodeRecord(lastStatus);
-      if (record.kind === RecordKind.Status) {
-        this.latest = record.status as WorkerStatus;
-        for (const listener of [...this.statusListeners]) listener(this.latest);
-      }
-    }
-    if (lastSnapshot) {
-      this.framesRead++;
-      const record = decodeRecord(lastSnapshot);
-      if (record.kind === RecordKind.Snapshot) for (const listener of [...this.snapshotListeners]) listener(record.snapshot);
-    }
+    if (!newest) return;
+    this.framesRead++;
+    const frame = decodeRecord(newest);
+    this.latest = frame.status as WorkerStatus;
+    for (const listener of [...this.statusListeners]) listener(this.latest);
+    if (frame.snapshot) for (const listener of [...this.snapshotListeners]) listener(frame.snapshot);
   }
 }
 

@@ -2,32 +2,12 @@ import * as vscode from 'vscode';
 import type { WorkerStatus } from '../engine/worker/workerProtocol';
 import { Disposable } from './disposable';
 import type { FeedController } from './feedController';
-import { feedBadge, fadeAfterMs, formatAgo, formatDuration, oneLine, type DisplayState } from '../shared/freshness';
+import { feedBadge, formatAgo, oneLine } from '../shared/freshness';
 import { formatMs, formatPrice, formatQty, sourceLabel } from './format';
+import { STATUS_BAR_WARNING_STATES, statusBarText } from './statusBarText';
 
 /** At most this often: the status bar is glanced at, not watched tick by tick. */
 const MIN_UPDATE_MS = 300;
-/** The book has not moved for longer than a few of the status bar's refreshes: say how old it is. */
-const OLD_AFTER_MS = fadeAfterMs(MIN_UPDATE_MS);
-
-const BUSY: ReadonlySet<DisplayState> = new Set(['connecting', 'syncing', 'reconnecting']);
-const WARNING: ReadonlySet<DisplayState> = new Set(['stale', 'circuit-open', 'degraded', 'reconnecting']);
-
-/** The status bar's text for a frame: `$(warning) BTCUSDT 61,659.7 / 61,659.8 · stale 12s · custom 10.0.0.5:9443`. */
-export function statusBarText(status: WorkerStatus): string {
-  const d = status.display;
-  const badge = feedBadge({ state: d.state, reason: d.reason, stateAgeMs: d.stateAgeMs, eventTime: d.eventTime }, true);
-  const tick = status.tickSize;
-  const prices = `${formatPrice(status.top.bestBid, tick)} / ${formatPrice(status.top.bestAsk, tick)}`;
-  const prefix = BUSY.has(d.state) ? '$(sync~spin) ' : d.state === 'failed' ? '$(error) ' : WARNING.has(d.state) ? '$(warning) ' : d.state === 'paused' ? '$(debug-pause) ' : '';
-  const markers: string[] = [];
-  // A failure's reason is long: the text names the state, the tooltip says why.
-  if (!badge.current) markers.push(d.state === 'failed' || d.state === 'degraded' ? d.state : badge.text);
-  else if (status.dataAgeMs > OLD_AFTER_MS) markers.push(`${formatDuration(status.dataAgeMs, true)} old`);
-  const source = sourceLabel(status);
-  if (source.short !== '' && !(source.kind === 'replay' && d.state === 'replay')) markers.push(source.short);
-  return `${prefix}${status.health.symbol} ${prices}${markers.map((m) => ` · ${m}`).join('')}`;
-}
 
 /**
  * `BTCUSDT 61,659.7 / 61,659.8` in the status bar: best bid / best ask to the tick, with a marker
@@ -94,7 +74,7 @@ export class StatusBarController extends Disposable {
     this.item.backgroundColor =
       d.state === 'failed'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : WARNING.has(d.state) || (d.state === 'syncing' && h.book.status === 'resyncing')
+        : STATUS_BAR_WARNING_STATES.has(d.state) || (d.state === 'syncing' && h.book.status === 'resyncing')
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     const badge = feedBadge({ state: d.state, reason: d.reason, stateAgeMs: d.stateAgeMs, eventTime: d.eventTime });

@@ -121,8 +121,8 @@ export function fadeAfterMs(refreshIntervalMs: number): number {
 /** Opacity 0..1 of a figure `ageMs` old (1 = fresh). */
 export function fadeAlpha(ageMs: number, afterMs: number): number {
   if (!(ageMs > afterMs)) return 1;
-  const t = Math.min(1, (ageMs - afterMs) / FADE_SPAN_MS);
-  return 1 - t * (1 - FADED_ALPHA);
+  const t = (ageMs - afterMs) / FADE_SPAN_MS;
+  return t >= 1 ? FADED_ALPHA : 1 - t * (1 - FADED_ALPHA);
 }
 
 /** Opacity of the numbers: the fade of their age, and no more than NOT_CURRENT_ALPHA when not current. */

@@ -106,7 +106,7 @@ describe('panel view helpers', () => {
       assert.equal(groupingLabel(10, 0.1), '1');
       assert.equal(groupingLabel(1000, 0.1), '100');
       assert.equal(groupingLabel(100, 0.00001), '0.001');
-      assert.equal(groupingLabel(10, 0), '×10');
+      assert.equal(groupingLabel(10, 0), '10 ticks');
     });
   });
 });

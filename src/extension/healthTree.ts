@@ -2,11 +2,13 @@ import * as vscode from 'vscode';
 import type { WorkerStatus } from '../engine/worker/workerProtocol';
 import { feedBadge, formatAgo, type DisplayState } from '../shared/freshness';
 import { Disposable } from './disposable';
+import { CadencedRefresh } from './frameCadence';
+import { STATUS_BAR_PERIOD_MS } from './statusBar';
 import type { FeedController } from './feedController';
 import { formatAge, formatMs, formatPrice, sourceLabel } from './format';
 
-/** The tree refreshes at most twice a second, whatever the market does. */
-const MIN_REFRESH_MS = 500;
+/** The tree refreshes at most twice a second, whatever the market does: a multiple of the status bar's period, so they refresh together on the same frame. */
+const TREE_PERIOD_MS = 2 * STATUS_BAR_PERIOD_MS;
 
 export class HealthItem extends vscode.TreeItem {
   constructor(
@@ -53,15 +55,15 @@ export class HealthTreeProvider extends Disposable implements vscode.TreeDataPro
   readonly onDidChangeTreeData = this.changed.event;
   private status: WorkerStatus | undefined;
   private roots: HealthItem[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private lastRefresh = 0;
+  private readonly cadence = new CadencedRefresh<WorkerStatus>(TREE_PERIOD_MS, (status) => {
+    this.status = status;
+    this.refresh();
+  });
 
   constructor(private readonly feed: FeedController) {
     super();
-    this.register(feed.onStatus((status) => this.schedule(status)));
-    this.registerFn(() => {
-      if (this.timer) clearTimeout(this.timer);
-    });
+    this.register(feed.onStatus((status) => this.cadence.offer(status)));
+    this.registerFn(() => this.cadence.dispose());
   }
 
   getTreeItem(element: HealthItem): vscode.TreeItem {
@@ -91,17 +93,6 @@ export class HealthTreeProvider extends Disposable implements vscode.TreeDataPro
   refresh(): void {
     this.roots = this.status && this.feed.running ? this.build(this.status) : [];
     this.changed.fire(undefined);
-  }
-
-  private schedule(status: WorkerStatus): void {
-    this.status = status;
-    if (this.timer) return;
-    const wait = Math.max(0, this.lastRefresh + MIN_REFRESH_MS - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.lastRefresh = Date.now();
-      this.refresh();
-    }, wait);
   }
 
   /** The id of the frame the tree shows (for tests: surfaces showing one frame show the same top). */

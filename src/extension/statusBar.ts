@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import type { WorkerStatus } from '../engine/worker/workerProtocol';
 import { Disposable } from './disposable';
+import { CadencedRefresh } from './frameCadence';
 import type { FeedController } from './feedController';
 import { feedBadge, formatAgo, oneLine } from '../shared/freshness';
 import { formatMs, formatPrice, formatQty, sourceLabel } from './format';
 import { STATUS_BAR_WARNING_STATES, statusBarText } from './statusBarText';
 
-/** At most this often: the status bar is glanced at, not watched tick by tick. */
-const MIN_UPDATE_MS = 300;
+/** At most this often: the status bar is glanced at, not watched tick by tick (the health view's period is a multiple). */
+export const STATUS_BAR_PERIOD_MS = 250;
 
 /**
  * `BTCUSDT 61,659.7 / 61,659.8` in the status bar: best bid / best ask to the tick, with a marker
@@ -18,9 +19,7 @@ const MIN_UPDATE_MS = 300;
  */
 export class StatusBarController extends Disposable {
   private readonly item: vscode.StatusBarItem;
-  private pending: WorkerStatus | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private lastUpdate = 0;
+  private readonly refresh = new CadencedRefresh<WorkerStatus>(STATUS_BAR_PERIOD_MS, (status) => this.render(status));
   private shown: WorkerStatus | undefined;
 
   constructor(feed: FeedController, private enabled: boolean) {
@@ -30,10 +29,8 @@ export class StatusBarController extends Disposable {
     this.item.command = 'flowsight.openOrderBook';
     this.item.text = '$(sync~spin) FlowSight';
     this.item.tooltip = 'FlowSight: starting the feed';
-    this.register(feed.onStatus((status) => this.schedule(status)));
-    this.registerFn(() => {
-      if (this.timer) clearTimeout(this.timer);
-    });
+    this.register(feed.onStatus((status) => this.refresh.offer(status)));
+    this.registerFn(() => this.refresh.dispose());
     if (enabled) this.item.show();
   }
 
@@ -51,17 +48,6 @@ export class StatusBarController extends Disposable {
   /** The id of the frame the text shows (for tests: surfaces showing one frame show the same top). */
   get frameId(): number | undefined {
     return this.shown?.frameId;
-  }
-
-  private schedule(status: WorkerStatus): void {
-    this.pending = status;
-    if (this.timer) return;
-    const wait = Math.max(0, this.lastUpdate + MIN_UPDATE_MS - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.lastUpdate = Date.now();
-      if (this.pending) this.render(this.pending);
-    }, wait);
   }
 
   private render(status: WorkerStatus): void {

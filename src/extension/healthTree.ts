@@ -55,10 +55,7 @@ export class HealthTreeProvider extends Disposable implements vscode.TreeDataPro
   readonly onDidChangeTreeData = this.changed.event;
   private status: WorkerStatus | undefined;
   private roots: HealthItem[] = [];
-  private readonly cadence = new CadencedRefresh<WorkerStatus>(TREE_PERIOD_MS, (status) => {
-    this.status = status;
-    this.refresh();
-  });
+  private readonly cadence = new CadencedRefresh<WorkerStatus>(TREE_PERIOD_MS, (status) => this.show(status));
 
   constructor(private readonly feed: FeedController) {
     super();
@@ -91,7 +88,15 @@ export class HealthTreeProvider extends Disposable implements vscode.TreeDataPro
 
   /** Forces a rebuild now (e.g. after the feed stopped). */
   refresh(): void {
+    // A forced rebuild shows the latest frame (the cadence only thins out the regular ones).
+    this.status = this.feed.status ?? this.status;
     this.roots = this.status && this.feed.running ? this.build(this.status) : [];
+    this.changed.fire(undefined);
+  }
+
+  private show(status: WorkerStatus): void {
+    this.status = status;
+    this.roots = this.feed.running ? this.build(status) : [];
     this.changed.fire(undefined);
   }
 

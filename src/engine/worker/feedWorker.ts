@@ -3,7 +3,8 @@ import { SharedRing } from '../core/sharedRing';
 import { MarketFeed } from '../live/marketFeed';
 import { ReplayFeed } from '../replay/replayFeed';
 import { LocalExchange } from '../exchange/localExchange';
-import { PanelSnapshotBuilder } from '../view/panelSnapshotBuilder';
+import { PanelSnapshotBuilder, type FrameMeta } from '../view/panelSnapshotBuilder';
+import type { FeedHealth } from '../live/feedHealth';
 import { resolveGrouping } from '../view/groupingChoice';
 import type { BookSnapshotMessage, PanelFeedState } from '../../shared/panelProtocol';
 import type { FeedSourceConfig, HostToWorker, WorkerStart, WorkerStatus, WorkerToHost, WorkerViewConfig } from './workerProtocol';
@@ -66,7 +67,8 @@ class FeedWorker {
         }
         try {
           await source.setSymbol(message.symbol);
-          this.frozen = undefined;
+          // A paused display shows the symbol it now is on, not the one it was paused on.
+          this.frozen = this.paused ? this.freeze() : undefined;
           this.applyView();
           this.reply(message.id, true, source.symbol);
         } catch (err) {
@@ -84,8 +86,8 @@ class FeedWorker {
       case 'setPaused':
         if (message.paused === this.paused) return;
         // The display stops where it is, on every surface: the book of this moment is kept and shown.
-        this.frozen = message.paused ? { at: Date.now(), top: this.liveTop(), snapshot: this.builder?.build(this.frameMeta(Date.now())) } : undefined;
         this.paused = message.paused;
+        this.frozen = message.paused ? this.freeze() : undefined;
         if (this.source instanceof ReplayFeed) this.source.setPaused(message.paused);
         this.scheduleTicks();
         return;
@@ -201,10 +203,9 @@ class FeedWorker {
     this.tickTimer = setInterval(() => this.writeFrame(), everyMs);
   }
 
-  private panelState(now: number): { state: PanelFeedState; reason: string; stateAgeMs: number } {
+  private panelState(now: number, health: FeedHealth | undefined): { state: PanelFeedState; reason: string; stateAgeMs: number } {
     const source = this.source;
-    if (!source) return { state: 'idle', reason: 'starting', stateAgeMs: 0 };
-    const health = source.health();
+    if (!source || !health) return { state: 'idle', reason: 'starting', stateAgeMs: 0 };
     const stateAgeMs = Math.max(0, now - health.since);
     // A paused display still says when the feed behind it fails: that outranks "paused".
     const healthy = health.state === 'live' || (source instanceof ReplayFeed && health.state === 'idle');
@@ -220,11 +221,10 @@ class FeedWorker {
     return Math.max(0, now - this.bookChange.at);
   }
 
-  private frameMeta(now: number): Parameters<PanelSnapshotBuilder['build']>[0] {
+  private frameMeta(now: number, health: FeedHealth | undefined): FrameMeta {
     const source = this.source;
     const config = this.sourceConfig!;
-    const health = source?.health();
-    const { state, reason, stateAgeMs } = this.panelState(now);
+    const { state, reason, stateAgeMs } = this.panelState(now, health);
     // FeedHealth.book.verifiedAt (epoch ms of the last REST snapshot that matched the book) comes with the verifying synchronizer.
     const verifiedAt = (health?.book as { verifiedAt?: number } | undefined)?.verifiedAt;
     const symbol = source?.symbol || (config.kind === 'replay' ? '' : config.symbol);
@@ -240,6 +240,11 @@ class FeedWorker {
       dataAgeMs: this.dataAgeMs(now),
       verifiedAgeMs: typeof verifiedAt === 'number' && Number.isFinite(verifiedAt) ? Math.max(0, now - verifiedAt) : NaN,
     };
+  }
+
+  private freeze(): Frozen {
+    const now = Date.now();
+    return { at: now, top: this.liveTop(), snapshot: this.builder?.build(this.frameMeta(now, this.source?.health())) };
   }
 
   private liveTop(): WorkerStatus['top'] {
@@ -266,7 +271,8 @@ class FeedWorker {
     if (!ring || !source || !this.sourceConfig) return;
     const now = Date.now();
     this.frameId++;
-    const meta = this.frameMeta(now);
+    const health = source.health();
+    const meta = this.frameMeta(now, health);
     const engine = source.engine;
     const frozen = this.frozen;
     let snapshot: BookSnapshotMessage | undefined;
@@ -280,7 +286,7 @@ class FeedWorker {
       sourceKey: meta.sourceKey,
       paused: this.paused,
       pausedAt: frozen?.at,
-      health: source.health(),
+      health,
       tickSize: frozen?.snapshot?.tickSize || (engine?.book.tickSize ?? 0),
       groupTicks: snapshot?.groupTicks ?? this.panelView().groupTicks,
       dataAgeMs: meta.dataAgeMs,

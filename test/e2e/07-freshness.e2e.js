@@ -8,7 +8,6 @@ const {
   isLiveStatusBar,
   notificationTexts,
   parseStatusBar,
-  pickRow,
   readHeader,
   runCommand,
   selectSymbol,
@@ -36,6 +35,25 @@ async function chooseGroup(page, label) {
   const dropdown = webview(page).locator('vscode-dropdown[aria-label="Price grouping"]');
   await dropdown.click({ timeout: 5000 });
   await dropdown.locator('vscode-option', { hasText: new RegExp(`^\\s*${label.replace(/[.]/g, '\\.')}\\s*$`) }).click({ timeout: 5000 });
+}
+
+/** Clicks the row labelled exactly `label` in the open quick pick (the mouse, not the keys: the webview may hold the keyboard). */
+async function clickQuickPickRow(page, label) {
+  const exact = new RegExp(`^\\s*${label.replace(/[.]/g, '\\.')}\\s*$`);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) }).first().click({ timeout: 10000 });
+}
+
+/** F1 → "FlowSight: Set Price Grouping", then clicks `label`; returns the labels it offered. */
+async function setGroupingByCommand(page, label) {
+  await runCommand(page, 'FlowSight: Set Price Grouping', { waitClosed: false });
+  const rows = await waitForValue(
+    'the command to offer its choices',
+    () => page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').allTextContents(),
+    (t) => t.some((l) => l.trim() === 'Other…'),
+    { timeoutMs: 10000 },
+  );
+  await clickQuickPickRow(page, label);
+  return rows.map((t) => t.trim());
 }
 
 async function healthTouch(page) {
@@ -74,7 +92,7 @@ module.exports = [
     },
   },
   {
-    name: 'a quiet book fades, then a stale feed says "stale N s" on every surface, and live again after',
+    name: 'a quiet book fades, then a silent feed says "stale / reconnecting N s" on every surface, and live again after',
     timeoutMs: 120_000,
     async run({ page, exchange, screenshot }) {
       await ensureOrderBookOpen(page);
@@ -86,14 +104,22 @@ module.exports = [
         await waitForValue('the header figures to fade while live', () => readHeader(page), (h) => h.state === 'Live' && h.figuresOpacity < 1, { timeoutMs: 8000 });
         await waitForValue('the status bar to say how old the book is', () => statusBarText(page), (t) => (parseStatusBar(t)?.markers || []).some((m) => /^\d+s old$/.test(m)), { timeoutMs: 8000 });
         await screenshot('quiet-book-fading');
-        // the feed's data watchdog calls it stale after 10 s without data
-        const header = await waitForValue('the header badge "Stale N s"', () => readHeader(page), (h) => /^Stale \d+ s$/.test(h.state), { timeoutMs: 40000 });
-        expect(header.figuresOpacity <= 0.6, `stale figures are dimmed (opacity ${header.figuresOpacity})`);
-        await waitForValue('the status bar marker "stale Ns"', () => statusBarText(page), (t) => (parseStatusBar(t)?.markers || []).some((m) => /^stale \d+s$/.test(m)), { timeoutMs: 10000 });
-        await waitForValue('the health view to say "stale N s"', () => healthRow(page, 'Connection'), (d) => /^stale \d+ s$/.test(d || ''), { timeoutMs: 10000 });
-        // the age counts up
-        const first = Number(/(\d+)/.exec((await readHeader(page)).state)[1]);
-        await waitForValue('the stale age to count up', () => readHeader(page), (h) => /^Stale (\d+) s$/.test(h.state) && Number(/(\d+)/.exec(h.state)[1]) >= first + 2, { timeoutMs: 10000 });
+        // After 10 s without data the feed calls the stream stale and reconnects, again and again while
+        // the market stays silent: every surface says which, and for how long, with the figures dimmed.
+        const NOT_LIVE = /^(Stale|Reconnecting|Syncing) (\d+) (ms|s)$/;
+        const header = await waitForValue('the header badge "Stale / Reconnecting / Syncing N s"', () => readHeader(page), (h) => NOT_LIVE.test(h.state), { timeoutMs: 40000, intervalMs: 50 });
+        expect(header.figuresOpacity <= 0.6, `not-live figures are dimmed (opacity ${header.figuresOpacity}, ${header.state})`);
+        await waitForValue('the status bar marker "stale / reconnecting / syncing Ns"', () => statusBarText(page), (t) => (parseStatusBar(t)?.markers || []).some((m) => /^(stale|reconnecting|syncing) \d+m?s$/.test(m)), { timeoutMs: 15000, intervalMs: 50 });
+        await waitForValue('the health view to say it too', () => healthRow(page, 'Connection'), (d) => /^(stale|reconnecting|syncing) \d+ m?s$/.test(d || ''), { timeoutMs: 15000, intervalMs: 50 });
+        // the age counts up while the state lasts
+        let previous = null;
+        await waitForValue('a badge age counting up', async () => {
+          const m = NOT_LIVE.exec((await readHeader(page)).state);
+          const now = m ? { word: m[1], ms: Number(m[2]) * (m[3] === 's' ? 1000 : 1) } : null;
+          const counted = previous !== null && now !== null && now.word === previous.word && now.ms >= previous.ms + 1000;
+          if (previous === null || now === null || now.word !== previous.word) previous = now;
+          return counted;
+        }, (v) => v === true, { timeoutMs: 20000, intervalMs: 250 });
         await screenshot('stale-badge');
       } finally {
         exchange.resume();
@@ -105,7 +131,7 @@ module.exports = [
   {
     name: 'the Group control shows the grouping in force and agrees with the setting and the command',
     timeoutMs: 150_000,
-    async run({ page, exchange, screenshot, updateUserSettings, userSettings }) {
+    async run({ page, exchange, screenshot, userSettings }) {
       await ensureOrderBookOpen(page);
       await waitForValue('a live BTCUSDT header', () => readHeader(page), (h) => h.symbol === 'BTCUSDT' && h.state === 'Live', { timeoutMs: 30000 });
       const initial = await waitForValue('the tick size in force', () => readGroupControl(page), (g) => g.shown === '0.1', { timeoutMs: 10000 });
@@ -118,23 +144,31 @@ module.exports = [
       await screenshot('group-10');
 
       // the command offers the same choices and moves the toolbar with it
-      await runCommand(page, 'FlowSight: Set Price Grouping', { waitClosed: false });
-      await pickRow(page, '1');
+      const rows = await setGroupingByCommand(page, '1');
+      expect(JSON.stringify(rows) === JSON.stringify(['0.1', '1', '10', '100', 'Other…']), `command choices: ${JSON.stringify(rows)}`);
       await page.locator('.quick-input-widget input').waitFor({ state: 'hidden', timeout: 10000 });
       await waitFor('flowsight.priceGrouping = 1', () => userSettings()['flowsight.priceGrouping'] === 1, { timeoutMs: 10000 });
       await waitForValue('the Group control to show 1', () => readGroupControl(page), (g) => g.shown === '1', { timeoutMs: 10000 });
 
-      // a setting value that is not one of the usual choices is shown, and offered
-      updateUserSettings({ 'flowsight.priceGrouping': 0.5 });
+      // a setting value that is not one of the usual choices (typed into the command's "Other…") is shown, and offered
+      await setGroupingByCommand(page, 'Other…');
+      const input = page.locator('.quick-input-widget input');
+      await waitFor('the price grouping input box', async () => ((await page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')) || '').includes('Price grouping'), { timeoutMs: 10000 });
+      await input.fill('0.5');
+      await page.keyboard.press('Enter');
+      await input.waitFor({ state: 'hidden', timeout: 10000 });
+      await waitFor('flowsight.priceGrouping = 0.5', () => userSettings()['flowsight.priceGrouping'] === 0.5, { timeoutMs: 10000 });
       const half = await waitForValue('the Group control to show 0.5', () => readGroupControl(page), (g) => g.shown === '0.5', { timeoutMs: 15000 });
-      expect(half.options.includes('0.5'), `0.5 offered: ${JSON.stringify(half.options)}`);
+      expect(JSON.stringify(half.options) === JSON.stringify(['0.1', '0.5', '1', '10', '100']), `0.5 offered: ${JSON.stringify(half.options)}`);
 
       // another symbol: its own tick's multiples, the same setting resolved against it
       await selectSymbol(page, 'ETHUSDT');
       const eth = await waitForValue('ETHUSDT choices with 0.5 in force', () => readGroupControl(page), (g) => g.shown === '0.5' && g.options[0] === '0.01', { timeoutMs: 20000 });
       expect(JSON.stringify(eth.options) === JSON.stringify(['0.01', '0.1', '0.5', '1', '10']), `ETHUSDT choices: ${JSON.stringify(eth.options)}`);
-      updateUserSettings({ 'flowsight.priceGrouping': undefined });
-      await waitForValue('the ETHUSDT tick in force once the setting is cleared', () => readGroupControl(page), (g) => g.shown === '0.01', { timeoutMs: 15000 });
+      // the tick itself is "auto": the setting is cleared
+      await chooseGroup(page, '0.01');
+      await waitFor('flowsight.priceGrouping cleared', () => userSettings()['flowsight.priceGrouping'] === undefined, { timeoutMs: 10000 });
+      await waitForValue('the ETHUSDT tick in force', () => readGroupControl(page), (g) => g.shown === '0.01', { timeoutMs: 15000 });
       await screenshot('group-ethusdt');
       await selectSymbol(page, 'BTCUSDT');
       await waitForValue('back on the BTCUSDT tick', () => readGroupControl(page), (g) => g.shown === '0.1', { timeoutMs: 20000 });
@@ -148,13 +182,19 @@ module.exports = [
       await ensureOrderBookOpen(page);
       await showHealthView(page);
       await runCommand(page, 'FlowSight: Open Recording…', { waitClosed: false });
-      // code-server's open dialog is a quick input that takes a path
+      // code-server's open dialog is a quick input that takes a path: go to the folder, then pick the file
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible', timeout: 10000 });
+      await input.fill(`${path.dirname(RECORDING)}/`);
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(RECORDING) }).first().waitFor({ state: 'visible', timeout: 10000 });
       await input.fill(RECORDING);
-      await page.keyboard.press('Enter');
-      await waitFor('the replay speed pick', async () => ((await page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')) || '').includes('Replay speed'), { timeoutMs: 15000 });
-      await pickRow(page, '10×');
+      const speedPick = async () => ((await page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')) || '').includes('Replay speed');
+      for (let i = 0; i < 3 && !(await speedPick()); i++) {
+        await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click({ timeout: 5000 }).catch(() => page.keyboard.press('Enter'));
+        await waitFor('the replay speed pick', speedPick, { timeoutMs: 5000 }).catch(() => {});
+      }
+      await waitFor('the replay speed pick', speedPick, { timeoutMs: 5000 });
+      await clickQuickPickRow(page, '10×');
       const header = await waitForValue('the header badge "Replay 2024-08-08 hh:mm:ss"', () => readHeader(page), (h) => /^Replay 2024-08-08 \d\d:\d\d:\d\d$/.test(h.state) && /\d/.test(h.bid), { timeoutMs: 90000, intervalMs: 250 });
       expect(header.figuresOpacity < 1, `a replay's figures are dimmed (opacity ${header.figuresOpacity})`);
       expect(header.verified === '', `a replay claims no verification: "${header.verified}"`);

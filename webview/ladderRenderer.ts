@@ -50,6 +50,29 @@ function span(column: Column, ratio: number): Span {
   return { x, w: Math.round((column.x + column.width) * ratio) - x };
 }
 
+/** Lines of the empty ladder's message at most; the rest is cut with an ellipsis. */
+export const EMPTY_TEXT_LINES = 6;
+
+/** Greedy word wrap to `maxWidth` (measured by `width`), at most `maxLines` lines, the last one cut with "…". */
+export function wrapWords(text: string, maxWidth: number, width: (text: string) => number, maxLines: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if (line !== '' && width(candidate) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = candidate;
+    }
+  }
+  if (line !== '') lines.push(line);
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, maxLines);
+  kept[maxLines - 1] = `${kept[maxLines - 1]} …`;
+  return kept;
+}
+
 /** The row height for a number font: roomy enough for descenders, compact enough for depth. */
 export function rowHeightFor(font: NumberFont): number {
   return Math.max(14, Math.round(font.sizePx * 1.45));
@@ -84,10 +107,14 @@ export class LadderRenderer {
     const fontPx = Math.max(1, Math.round(theme.numberFont.sizePx * p.pixelRatioY));
     ctx.textBaseline = 'middle';
     if (grid.rowCount === 0 || grid.scale === null) {
+      // The feed's state and its reason, which can be long ("HTTP 451 from …"): wrapped to the width.
       ctx.font = canvasFont(theme.numberFont, fontPx);
       ctx.fillStyle = theme.mutedForeground;
       ctx.textAlign = 'center';
-      ctx.fillText(p.emptyText, bitmapW / 2, bitmapH / 2);
+      const lines = wrapWords(p.emptyText, Math.max(1, bitmapW - 4 * fontPx), (t) => ctx.measureText(t).width, EMPTY_TEXT_LINES);
+      const lineH = Math.round(fontPx * 1.5);
+      const top = bitmapH / 2 - ((lines.length - 1) * lineH) / 2;
+      lines.forEach((line, i) => ctx.fillText(line, bitmapW / 2, top + i * lineH));
       return;
     }
     const scale = grid.scale;

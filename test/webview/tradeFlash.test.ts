@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { layoutColumns, tradeFlashGeometry, type Column } from '../../webview/ladderLayout';
+import { wrapWords } from '../../webview/ladderRenderer';
 
 const overlaps = (a: { x: number; width: number }, b: Column | null): boolean => b !== null && a.x < b.x + b.width && b.x < a.x + a.width;
 
@@ -22,5 +23,21 @@ describe('the last trade’s flash', () => {
     assert.ok(columns.ask.x >= columns.price.x + columns.price.width, 'the ask column is right of the price');
     assert.equal(tradeFlashGeometry(columns, 'sell').markerEdge, 'left');
     assert.ok(columns.bid.x + columns.bid.width <= columns.price.x, 'the bid column is left of the price');
+  });
+});
+
+describe('the empty ladder’s message', () => {
+  const width = (t: string): number => t.length * 10;
+
+  it('wraps a long reason to the ladder’s width instead of running off both edges', () => {
+    const lines = wrapWords('Failed: Binance refuses connections from this location (HTTP 451 from http://127.0.0.1/fapi/v1/exchangeInfo)', 200, width, 6);
+    assert.ok(lines.length > 1);
+    for (const line of lines) assert.ok(width(line) <= 200 || !line.includes(' '), line);
+    assert.equal(lines.join(' '), 'Failed: Binance refuses connections from this location (HTTP 451 from http://127.0.0.1/fapi/v1/exchangeInfo)');
+  });
+
+  it('cuts what does not fit in the lines it may use', () => {
+    const lines = wrapWords('a b c d e f g h', 10, width, 3);
+    assert.deepEqual(lines, ['a', 'b', 'c …']);
   });
 });

@@ -7,7 +7,7 @@
 import type { BookSnapshotMessage, HostToWebview, PanelSettings, PanelViewState, WebviewToHost } from '../src/shared/panelProtocol';
 import { priceScaleFor } from '../src/engine/analysis/bookStats';
 import { groupingChoices } from '../src/engine/view/groupingChoice';
-import { feedBadge, fadeAfterMs, figureAlpha, formatAgo } from '../src/shared/freshness';
+import { fadeAfterMs, figureAlpha, formatAgo, pageBadge } from '../src/shared/freshness';
 import { FrameScheduler, Invalidation, type InvalidationLevel } from './frameScheduler';
 import { Header, stateLabel, type HeaderFreshness } from './header';
 import { LadderView } from './ladderView';
@@ -128,7 +128,7 @@ function freshnessNow(now: number): HeaderFreshness | null {
   const s = latest;
   if (s === null) return null;
   const elapsed = Math.max(0, now - latestReceivedAt);
-  const badge = feedBadge({ state: s.state, reason: s.reason, stateAgeMs: s.stateAgeMs + elapsed, eventTime: s.eventTime });
+  const badge = pageBadge({ state: s.state, reason: s.reason, stateAgeMs: s.stateAgeMs, eventTime: s.eventTime }, elapsed);
   const verified = s.sourceKind === 'replay' ? '' : Number.isFinite(s.verifiedAgeMs) ? `verified ${formatAgo(s.verifiedAgeMs + elapsed)}` : 'not verified yet';
   return { badge, alpha: figureAlpha(badge, s.dataAgeMs + elapsed, fadeAfterMs(settings.refreshIntervalMs)), verified };
 }

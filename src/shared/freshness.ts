@@ -102,6 +102,18 @@ export function feedBadge(input: BadgeInput, compact = false): FeedBadge {
 }
 
 /**
+ * Frames come every refresh (a few a second even while paused or quiet); a page that has had none
+ * for this long is not being told anything, whatever the last frame said.
+ */
+export const FRAME_SILENCE_MS = 3000;
+
+/** The badge of the last frame a page got, `msSinceFrame` later. */
+export function pageBadge(input: BadgeInput, msSinceFrame: number): FeedBadge {
+  if (msSinceFrame > FRAME_SILENCE_MS) return { state: 'stale', text: `no update for ${formatDuration(msSinceFrame)}`, current: false };
+  return feedBadge({ ...input, stateAgeMs: input.stateAgeMs + Math.max(0, msSinceFrame) });
+}
+
+/**
  * Numbers that have not updated for longer than a few refreshes fade: full strength until
  * `fadeAfterMs`, then down to FADED_ALPHA over FADE_SPAN_MS. A frame the host never sent counts
  * as not updated too (the webview adds the time since the last frame arrived).

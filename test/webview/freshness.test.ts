@@ -11,6 +11,8 @@ import {
   MIN_FADE_AFTER_MS,
   NOT_CURRENT_ALPHA,
   oneLine,
+  pageBadge,
+  FRAME_SILENCE_MS,
   type DisplayState,
 } from '../../src/shared/freshness';
 
@@ -43,6 +45,19 @@ describe('what every surface says about the age of its figures', () => {
       }
       assert.equal(at('paused').text, 'paused');
       assert.equal(at('live').text, 'live');
+    });
+  });
+
+  describe('a page that stops getting frames', () => {
+    it('counts the state’s age on from the last frame', () => {
+      assert.equal(pageBadge({ state: 'stale', reason: '', stateAgeMs: 10_000, eventTime: 0 }, 2_500).text, 'stale 12 s');
+      assert.equal(pageBadge({ state: 'live', reason: '', stateAgeMs: 10_000, eventTime: 0 }, 500).current, true);
+    });
+
+    it('stops calling the last frame live once frames have not come for FRAME_SILENCE_MS', () => {
+      const badge = pageBadge({ state: 'live', reason: '', stateAgeMs: 0, eventTime: 0 }, FRAME_SILENCE_MS + 4000);
+      assert.equal(badge.current, false);
+      assert.equal(badge.text, 'no update for 7 s');
     });
   });
 

@@ -166,13 +166,14 @@ class FeedWorker {
         log('info', `signal ${signal.symbol}: ${signal.message}`);
       }));
       if (feed instanceof MarketFeed) feed.onHealthChange(() => this.writeFrame());
+      // Frames from the start: the first one, empty, tells every surface that the old source is gone.
+      this.scheduleTicks();
       await feed.start();
-      // The symbol's tick size is known now: resolve the grouping against it.
-      this.builder.setView(this.panelView());
     } catch (err) {
       log('error', (err as Error).message);
     }
-    this.scheduleTicks();
+    // The symbol's tick size is known now: resolve the grouping against it.
+    this.applyView();
   }
 
   private groupingProblem = '';

@@ -7,8 +7,11 @@ import { STATUS_BAR_PERIOD_MS } from './statusBar';
 import type { FeedController } from './feedController';
 import { formatAge, formatMs, formatPrice, sourceLabel } from './format';
 
-/** The tree refreshes at most twice a second, whatever the market does: a multiple of the status bar's period, so they refresh together on the same frame. */
-const TREE_PERIOD_MS = 2 * STATUS_BAR_PERIOD_MS;
+/**
+ * The tree refreshes a few times a second whatever the market does, on the status bar's cadence:
+ * both take the first frame of each period, so they always show the same frame (FrameCadence).
+ */
+const TREE_PERIOD_MS = STATUS_BAR_PERIOD_MS;
 
 export class HealthItem extends vscode.TreeItem {
   constructor(

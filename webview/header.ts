@@ -112,11 +112,6 @@ export class Header {
     this.symbol.set(symbol);
   }
 
-  setStatus(state: PanelFeedState, reason: string): void {
-    this.status = { state, reason };
-    this.dirty = true;
-  }
-
   setSnapshot(snapshot: BookSnapshotMessage | null): void {
     this.snapshot = snapshot;
     if (snapshot !== null) this.status = { state: snapshot.state, reason: snapshot.reason };

@@ -249,11 +249,6 @@ function handle(message: HostToWebview): void {
       paused = message.paused;
       updateToolbar();
       break;
-    case 'status':
-      header.setStatus(message.state, message.reason);
-      showStatusText(stateLabel(message.state), message.reason);
-      scheduler.invalidate(Invalidation.Full);
-      break;
     default: {
       // Exhaustive: a new HostToWebview member fails to compile here until it is handled.
       const unhandled: never = message;

@@ -95,8 +95,7 @@ export type HostToWebview =
   | { readonly type: 'init'; readonly symbol: string; readonly tickSize: number; readonly settings: PanelSettings; readonly paused: boolean }
   | BookSnapshotMessage
   | { readonly type: 'settings'; readonly settings: PanelSettings }
-  | { readonly type: 'paused'; readonly paused: boolean }
-  | { readonly type: 'status'; readonly state: PanelFeedState; readonly reason: string };
+  | { readonly type: 'paused'; readonly paused: boolean };
 
 export type WebviewToHost =
   | { readonly type: 'ready' }

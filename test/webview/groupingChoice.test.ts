@@ -41,7 +41,11 @@ describe('the price grouping in force (one place for the setting, the command an
         assert.equal(resolveGrouping(tick, value).groupTicks, g, `tick ${tick}, ${g} ticks → ${value}`);
       }
     }
+    // exact decimals where float multiplication would drift (3 × 0.01 is 0.030000000000000002)
     assert.equal(groupingSettingValue(0.01, 10), 0.1);
+    assert.equal(groupingSettingValue(0.01, 3), 0.03);
+    assert.equal(groupingSettingValue(0.01, 7), 0.07);
+    assert.equal(groupingSettingValue(0.1, 1000), 100);
   });
 
   it('gives the toolbar the same words as the command', () => {

@@ -149,6 +149,7 @@ describe('FeedWorkerHost (feed in a worker thread, frames over the SharedArrayBu
     assert.equal(frame.bids.prices.length + frame.asks.prices.length, 0);
     assert.match(frame.reason, /cannot read recording/);
     assert.equal(host.status?.display.state, 'failed');
+    assert.equal(host.status?.health.metrics.messagesPerSecond, 0, 'a status the surfaces can read, metrics included');
   });
 
   it('replays a recording in the worker', async () => {

@@ -277,6 +277,10 @@ class FeedWorker {
     const meta = this.frameMeta(now, health);
     const engine = source.engine;
     const frozen = this.frozen;
+    // The grouping is resolved against the tick of the book now shown (a symbol switch or an engine
+    // rebuilt for a new tick size changes it without any setting changing).
+    const panelView = this.panelView();
+    this.builder?.setView(panelView);
     let snapshot: BookSnapshotMessage | undefined;
     if (this.view?.panelVisible && this.builder) {
       snapshot = frozen?.snapshot ? { ...frozen.snapshot, ...meta, symbol: frozen.snapshot.symbol } : this.builder.build(meta);
@@ -290,7 +294,7 @@ class FeedWorker {
       pausedAt: frozen?.at,
       health,
       tickSize: frozen?.snapshot?.tickSize || (engine?.book.tickSize ?? 0),
-      groupTicks: snapshot?.groupTicks ?? this.panelView().groupTicks,
+      groupTicks: snapshot?.groupTicks ?? panelView.groupTicks,
       dataAgeMs: meta.dataAgeMs,
       display: { state: meta.state, reason: meta.reason, stateAgeMs: meta.stateAgeMs, eventTime: frozen?.snapshot?.eventTime ?? engine?.book.eventTime ?? 0, verifiedAgeMs: meta.verifiedAgeMs },
       top: frozen?.top ?? this.liveTop(),

@@ -86,7 +86,6 @@ export class Header {
     };
     this.symbol = new TextSlot(span('symbol'));
     this.state = new TextSlot(span('feed-state'));
-    this.state.element.setAttribute('role', 'status');
     // The figures sit in one box so that dimming them is one style write.
     this.figures = span('figures');
     const stat = (label: string, cls: string): TextSlot => {

@@ -7,7 +7,7 @@ import { feedBadge, formatAgo, oneLine } from '../shared/freshness';
 import { formatMs, formatPrice, formatQty, sourceLabel } from './format';
 import { STATUS_BAR_WARNING_STATES, statusBarText } from './statusBarText';
 
-/** At most this often: the status bar is glanced at, not watched tick by tick (the health view's period is a multiple). */
+/** At most this often: the status bar is glanced at, not watched tick by tick (the health view uses the same period). */
 export const STATUS_BAR_PERIOD_MS = 250;
 
 /**

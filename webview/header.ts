@@ -1,12 +1,29 @@
 import type { BookSnapshotMessage, PanelFeedState } from '../src/shared/panelProtocol';
 import { priceScaleFor } from '../src/engine/analysis/bookStats';
+import type { FeedBadge } from '../src/shared/freshness';
 import { formatPrice, formatSignedPercent, MISSING, withThousands } from './numberFormat';
 
 /**
- * The header line: symbol, feed state (its reason as the tooltip), best bid and ask, spread, mid and
- * the top-10 imbalance as a signed percentage with a small bar. DOM, updated from the frame, and
- * only the text that changed is written (no layout work when nothing moved).
+ * The header line: symbol, the feed badge ("Live", "Stale 12 s", "Replay 2024-08-08 09:14:02",
+ * "Degraded: <reason>"; the reason as the tooltip), best bid and ask, spread, mid, the top-10
+ * imbalance as a signed percentage with a small bar, and when the book was last verified. The
+ * figures dim when they are not the market now and fade as they grow old. DOM, updated from the
+ * frame, and only what changed is written (no layout work when nothing moved).
  */
+
+/** How the header shows the age of what it shows; computed by the page for each frame it draws. */
+export interface HeaderFreshness {
+  readonly badge: FeedBadge;
+  /** Opacity of the figures, 0..1. */
+  readonly alpha: number;
+  /** "verified 2 min ago", "not verified yet", or '' where nothing is verified (a replay). */
+  readonly verified: string;
+}
+
+/** The badge as a label: its words with a capital first letter. */
+export function badgeLabel(badge: FeedBadge): string {
+  return badge.text === '' ? '' : badge.text[0].toUpperCase() + badge.text.slice(1);
+}
 
 const STATE_LABELS: Record<PanelFeedState, string> = {
   idle: 'Idle',
@@ -48,12 +65,15 @@ export class Header {
   private readonly imbalance: TextSlot;
   private readonly imbalanceBar: HTMLElement;
   private readonly imbalanceFill: HTMLElement;
+  private readonly figures: HTMLElement;
+  private readonly verified: TextSlot;
   private snapshot: BookSnapshotMessage | null = null;
   private status: { state: PanelFeedState; reason: string } = { state: 'idle', reason: '' };
   private dirty = true;
-  private shownState: PanelFeedState | null = null;
+  private shownState: string | null = null;
   private shownReason: string | null = null;
   private shownFill = '';
+  private shownAlpha = '';
 
   constructor() {
     this.element = document.createElement('header');
@@ -66,8 +86,10 @@ export class Header {
     };
     this.symbol = new TextSlot(span('symbol'));
     this.state = new TextSlot(span('feed-state'));
+    // The figures sit in one box so that dimming them is one style write.
+    this.figures = span('figures');
     const stat = (label: string, cls: string): TextSlot => {
-      const box = span(`stat ${cls}`);
+      const box = span(`stat ${cls}`, this.figures);
       const name = span('stat-label', box);
       name.textContent = label;
       return new TextSlot(span('stat-value', box));
@@ -77,19 +99,16 @@ export class Header {
     this.spread = stat('Spread', 'spread');
     this.mid = stat('Mid', 'mid');
     this.imbalance = stat('Imbalance', 'imbalance');
-    this.imbalanceBar = span('imbalance-bar', this.imbalance.element.parentElement ?? this.element);
+    this.imbalanceBar = span('imbalance-bar', this.imbalance.element.parentElement ?? this.figures);
     this.imbalanceBar.setAttribute('aria-hidden', 'true');
     this.imbalanceFill = span('imbalance-fill', this.imbalanceBar);
     this.imbalance.element.parentElement?.setAttribute('title', 'Bid minus ask size over the top 10 levels, as a share of both');
+    this.verified = new TextSlot(span('verified'));
+    this.verified.element.title = 'When a REST snapshot of the exchange last matched this book';
   }
 
   setSymbol(symbol: string): void {
     this.symbol.set(symbol);
-  }
-
-  setStatus(state: PanelFeedState, reason: string): void {
-    this.status = { state, reason };
-    this.dirty = true;
   }
 
   setSnapshot(snapshot: BookSnapshotMessage | null): void {
@@ -98,20 +117,38 @@ export class Header {
     this.dirty = true;
   }
 
-  /** Writes what changed since the last render. */
-  render(): void {
+  /**
+   * Writes what changed since the last render. `freshness` is null before the first frame; the
+   * badge's words change every second while not live, so the page renders with a fresh one.
+   */
+  render(freshness: HeaderFreshness | null): void {
+    if (freshness !== null) {
+      const label = badgeLabel(freshness.badge);
+      if (label !== this.shownState) {
+        this.shownState = label;
+        this.state.set(label);
+        this.state.element.dataset.state = freshness.badge.state;
+      }
+      const reason = this.status.reason;
+      if (reason !== this.shownReason) {
+        this.shownReason = reason;
+        this.state.element.title = reason === '' ? label : reason;
+      }
+      this.verified.set(freshness.verified);
+      this.verified.element.hidden = freshness.verified === '';
+      this.setAlpha(freshness.alpha);
+    } else if (this.shownState === null || this.status.state !== this.snapshot?.state) {
+      const label = stateLabel(this.status.state);
+      this.shownState = label;
+      this.state.set(label);
+      this.state.element.dataset.state = this.status.state;
+      this.state.element.title = this.status.reason === '' ? label : this.status.reason;
+    }
     if (!this.dirty) return;
     this.dirty = false;
-    const { state, reason } = this.status;
-    if (state !== this.shownState || reason !== this.shownReason) {
-      this.shownState = state;
-      this.shownReason = reason;
-      this.state.set(stateLabel(state));
-      this.state.element.dataset.state = state;
-      this.state.element.title = reason === '' ? stateLabel(state) : reason;
-    }
     const s = this.snapshot;
     if (s === null || !(s.tickSize > 0)) {
+      if (s !== null) this.symbol.set(s.symbol);
       for (const slot of [this.bid, this.ask, this.spread, this.mid, this.imbalance]) slot.set(MISSING);
       this.setFill(0);
       return;
@@ -134,6 +171,15 @@ export class Header {
     const imbalance = Number.isFinite(s.imbalance) ? Math.max(-1, Math.min(1, s.imbalance)) : NaN;
     this.imbalance.set(formatSignedPercent(imbalance * 100, 1));
     this.setFill(Number.isNaN(imbalance) ? 0 : imbalance);
+  }
+
+  /** Dims the figures; written in steps of 0.05 so a slow fade costs a style write now and then. */
+  private setAlpha(alpha: number): void {
+    const key = (Math.round(Math.max(0, Math.min(1, alpha)) * 20) / 20).toFixed(2);
+    if (key === this.shownAlpha) return;
+    this.shownAlpha = key;
+    this.figures.style.opacity = key;
+    this.figures.classList.toggle('dimmed', key !== '1.00');
   }
 
   private setFill(imbalance: number): void {

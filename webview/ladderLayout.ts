@@ -74,3 +74,20 @@ export interface PaintGeometry {
   readonly pixelRatioX: number;
   readonly pixelRatioY: number;
 }
+
+/**
+ * Where the last trade's flash goes: the price cell of its row only, with the marker on the edge of
+ * the side it traded on (a buy lifted the ask: the right edge, by the ask column; a sell hit the bid:
+ * the left edge). A flash never spans a size column, where any fill reads as a depth bar.
+ */
+export interface TradeFlashGeometry {
+  /** CSS px: the flash's horizontal extent, the price column's. */
+  readonly x: number;
+  readonly width: number;
+  /** The edge the marker sits on, pointing into the price cell. */
+  readonly markerEdge: 'left' | 'right';
+}
+
+export function tradeFlashGeometry(columns: ColumnLayout, side: 'buy' | 'sell'): TradeFlashGeometry {
+  return { x: columns.price.x, width: columns.price.width, markerEdge: side === 'buy' ? 'right' : 'left' };
+}

@@ -1,6 +1,6 @@
 import type { LadderGrid } from './ladderGrid';
 import type { Column, ColumnLayout, PaintGeometry } from './ladderLayout';
-import { rowTopDevicePx } from './ladderLayout';
+import { rowTopDevicePx, tradeFlashGeometry } from './ladderLayout';
 import { formatPrice, formatSize } from './numberFormat';
 import { visibleRows } from './scrollModel';
 import { TextWidthCache } from './textWidthCache';
@@ -30,10 +30,14 @@ export interface LadderPaint extends PaintGeometry {
   readonly trade: TradeMark | null;
   /** Shown instead of the ladder when the grid is empty. */
   readonly emptyText: string;
+  /** Strength of the numbers and bars, 0..1: below 1 when they are old or not the market now. */
+  readonly figureAlpha: number;
 }
 
 /** Horizontal padding inside a cell, CSS px. */
 export const CELL_PADDING_PX = 6;
+/** Room kept free at each edge of the price cell for the last trade's marker, CSS px. */
+export const TRADE_MARKER_ROOM_PX = 9;
 
 /** Device-pixel span of a CSS column. */
 interface Span {
@@ -44,6 +48,29 @@ interface Span {
 function span(column: Column, ratio: number): Span {
   const x = Math.round(column.x * ratio);
   return { x, w: Math.round((column.x + column.width) * ratio) - x };
+}
+
+/** Lines of the empty ladder's message at most; the rest is cut with an ellipsis. */
+export const EMPTY_TEXT_LINES = 6;
+
+/** Greedy word wrap to `maxWidth` (measured by `width`), at most `maxLines` lines, the last one cut with "…". */
+export function wrapWords(text: string, maxWidth: number, width: (text: string) => number, maxLines: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if (line !== '' && width(candidate) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = candidate;
+    }
+  }
+  if (line !== '') lines.push(line);
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, maxLines);
+  kept[maxLines - 1] = `${kept[maxLines - 1]} …`;
+  return kept;
 }
 
 /** The row height for a number font: roomy enough for descenders, compact enough for depth. */
@@ -65,7 +92,7 @@ export class LadderRenderer {
       ctx.font = css;
       return ctx.measureText(t).width;
     });
-    return text + 2 * CELL_PADDING_PX + 8;
+    return text + 2 * CELL_PADDING_PX + 2 * TRADE_MARKER_ROOM_PX;
   }
 
   draw(ctx: CanvasRenderingContext2D, p: LadderPaint): void {
@@ -80,10 +107,14 @@ export class LadderRenderer {
     const fontPx = Math.max(1, Math.round(theme.numberFont.sizePx * p.pixelRatioY));
     ctx.textBaseline = 'middle';
     if (grid.rowCount === 0 || grid.scale === null) {
+      // The feed's state and its reason, which can be long ("HTTP 451 from …"): wrapped to the width.
       ctx.font = canvasFont(theme.numberFont, fontPx);
       ctx.fillStyle = theme.mutedForeground;
       ctx.textAlign = 'center';
-      ctx.fillText(p.emptyText, bitmapW / 2, bitmapH / 2);
+      const lines = wrapWords(p.emptyText, Math.max(1, bitmapW - 4 * fontPx), (t) => ctx.measureText(t).width, EMPTY_TEXT_LINES);
+      const lineH = Math.round(fontPx * 1.5);
+      const top = bitmapH / 2 - ((lines.length - 1) * lineH) / 2;
+      lines.forEach((line, i) => ctx.fillText(line, bitmapW / 2, top + i * lineH));
       return;
     }
     const scale = grid.scale;
@@ -123,11 +154,13 @@ export class LadderRenderer {
       ctx.fillRect(0, y, bitmapW, rowTop(r + 1) - y);
     }
     const trade = p.trade;
-    if (trade !== null && trade.row >= first && trade.row < end && trade.flash > 0) {
+    const flash = trade === null ? null : tradeFlashGeometry(p.columns, trade.side);
+    const flashSpan = flash === null ? null : span(flash, rx);
+    if (trade !== null && flashSpan !== null && trade.row >= first && trade.row < end && trade.flash > 0) {
       const y = rowTop(trade.row);
-      ctx.globalAlpha = 0.4 * trade.flash;
+      ctx.globalAlpha = 0.4 * trade.flash * p.figureAlpha;
       ctx.fillStyle = trade.side === 'buy' ? theme.bid : theme.ask;
-      ctx.fillRect(0, y, bitmapW, rowTop(trade.row + 1) - y);
+      ctx.fillRect(flashSpan.x, y, flashSpan.w, rowTop(trade.row + 1) - y);
       ctx.globalAlpha = 1;
     }
 
@@ -138,13 +171,14 @@ export class LadderRenderer {
       const inset = Math.min(line, Math.floor((y1 - y0) / 4));
       ctx.fillRect(towardsRight ? column.x : column.x + column.w - w, y0 + inset, w, y1 - y0 - 2 * inset);
     };
-    ctx.globalAlpha = theme.barAlpha;
+    const figure = Math.max(0, Math.min(1, p.figureAlpha));
+    ctx.globalAlpha = theme.barAlpha * figure;
     ctx.fillStyle = theme.bid;
     for (let r = first; r < end; r++) bar(bid, grid.bidQty[r], maxQty, false, rowTop(r), rowTop(r + 1));
     ctx.fillStyle = theme.ask;
     for (let r = first; r < end; r++) bar(ask, grid.askQty[r], maxQty, true, rowTop(r), rowTop(r + 1));
     if (bidCum !== null && askCum !== null) {
-      ctx.globalAlpha = theme.cumulativeBarAlpha;
+      ctx.globalAlpha = theme.cumulativeBarAlpha * figure;
       ctx.fillStyle = theme.bid;
       for (let r = first; r < end; r++) bar(bidCum, grid.bidCum[r], maxCum, false, rowTop(r), rowTop(r + 1));
       ctx.fillStyle = theme.ask;
@@ -187,12 +221,15 @@ export class LadderRenderer {
     ctx.font = bold;
     const digitPx = this.widths.width(bold, '0', (t) => ctx.measureText(t).width);
     ctx.font = previousFont;
-    const text = (s: Span, value: string, y: number): void => {
-      const room = s.w - 2 * pad;
-      if (value.length * digitPx <= room) ctx.fillText(value, s.x + s.w - pad, y);
-      else ctx.fillText(value, s.x + s.w - pad, y, Math.max(1, room));
+    const text = (s: Span, value: string, y: number, inset = pad): void => {
+      const room = s.w - 2 * inset;
+      if (value.length * digitPx <= room) ctx.fillText(value, s.x + s.w - inset, y);
+      else ctx.fillText(value, s.x + s.w - inset, y, Math.max(1, room));
     };
+    const priceInset = pad + Math.round(TRADE_MARKER_ROOM_PX * rx);
 
+    // Old numbers look old: the text fades with them (the grid lines and row backgrounds stay).
+    ctx.globalAlpha = figure;
     ctx.font = normal;
     ctx.fillStyle = theme.bid;
     for (let r = first; r < end; r++) if (grid.bidQty[r] > 0) text(bid, formatSize(grid.bidQty[r], p.sizeDecimals), mid(r));
@@ -211,23 +248,27 @@ export class LadderRenderer {
       const holdsSize = grid.bidQty[r] > 0 || grid.askQty[r] > 0;
       ctx.font = touch ? bold : normal;
       ctx.fillStyle = touch ? (r === grid.askTouchRow ? theme.ask : theme.bid) : holdsSize ? theme.foreground : theme.mutedForeground;
-      text(price, formatPrice(scale.toPrice(grid.priceTicksAt(r)), scale), mid(r));
+      text(price, formatPrice(scale.toPrice(grid.priceTicksAt(r)), scale), mid(r), priceInset);
     }
 
-    // 5. The last trade's marker: a triangle at the left of the price cell, in the aggressor's colour.
-    if (trade !== null && trade.row >= first && trade.row < end) {
+    // 5. The last trade's marker: a triangle on its side's edge of the price cell, in the aggressor's colour.
+    if (trade !== null && flash !== null && trade.row >= first && trade.row < end) {
       const y0 = rowTop(trade.row);
       const y1 = rowTop(trade.row + 1);
       const h = Math.max(4, Math.round((y1 - y0) * 0.5));
-      const x = price.x + line + Math.round(2 * rx);
+      const depth = Math.round(h * 0.8);
+      const inset = line + Math.round(2 * rx);
+      const edge = flash.markerEdge === 'left' ? price.x + inset : price.x + price.w - inset;
+      const tip = flash.markerEdge === 'left' ? edge + depth : edge - depth;
       const cy = (y0 + y1) / 2;
       ctx.fillStyle = trade.side === 'buy' ? theme.bid : theme.ask;
       ctx.beginPath();
-      ctx.moveTo(x, cy - h / 2);
-      ctx.lineTo(x + Math.round(h * 0.8), cy);
-      ctx.lineTo(x, cy + h / 2);
+      ctx.moveTo(edge, cy - h / 2);
+      ctx.lineTo(tip, cy);
+      ctx.lineTo(edge, cy + h / 2);
       ctx.closePath();
       ctx.fill();
     }
+    ctx.globalAlpha = 1;
   }
 }

@@ -78,6 +78,7 @@ export class LadderView {
   private tradeKey = '';
   private tradeStart = -Infinity;
   private emptyText = 'Waiting for the order book…';
+  private figureAlpha = 1;
 
   constructor(
     private readonly host: LadderViewHost,
@@ -176,6 +177,11 @@ export class LadderView {
     this.host.invalidate(Invalidation.Full);
   }
 
+  /** How strong the numbers are drawn (1 = fresh and live); applies from the next frame. */
+  setFigureAlpha(alpha: number): void {
+    this.figureAlpha = Number.isFinite(alpha) ? Math.max(0, Math.min(1, alpha)) : 1;
+  }
+
   setEmptyText(text: string): void {
     if (text === this.emptyText) return;
     this.emptyText = text;
@@ -239,6 +245,7 @@ export class LadderView {
         sizeDecimals: this.decimals,
         trade,
         emptyText: this.emptyText,
+        figureAlpha: this.figureAlpha,
       });
       // The flash fades from snapshot to snapshot: asking for frames of our own to animate it would
       // redraw the whole ladder at display rate while trades flow.

@@ -16,7 +16,9 @@ export function summaryText(s: BookSnapshotMessage): string {
   const decimals = sizeDecimals([s.bestBidQty, s.bestAskQty]);
   const side = (price: number, qty: number): string =>
     price > 0 ? `${formatPrice(price, scale)}, size ${formatSize(qty, decimals)}` : MISSING;
-  return `${s.symbol} best bid ${side(s.bestBid, s.bestBidQty)}; best ask ${side(s.bestAsk, s.bestAskQty)}.`;
+  // Not live (stale, replay, paused, failed…): said before the numbers, without the age, which would change every second.
+  const state = s.state === 'live' ? '' : ` (${s.state})`;
+  return `${s.symbol}${state} best bid ${side(s.bestBid, s.bestBidQty)}; best ask ${side(s.bestAsk, s.bestAskQty)}.`;
 }
 
 /** Decides when to announce; pure, with the clock passed in. */

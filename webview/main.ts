@@ -6,8 +6,10 @@
  */
 import type { BookSnapshotMessage, HostToWebview, PanelSettings, PanelViewState, WebviewToHost } from '../src/shared/panelProtocol';
 import { priceScaleFor } from '../src/engine/analysis/bookStats';
+import { groupingChoices } from '../src/engine/view/groupingChoice';
+import { fadeAfterMs, figureAlpha, formatAgo, pageBadge } from '../src/shared/freshness';
 import { FrameScheduler, Invalidation, type InvalidationLevel } from './frameScheduler';
-import { Header, stateLabel } from './header';
+import { Header, stateLabel, type HeaderFreshness } from './header';
 import { LadderView } from './ladderView';
 import { LiveSummary } from './liveSummary';
 import { TradeTapeView } from './tape';
@@ -18,8 +20,6 @@ import { vscodeApi } from './vscodeApi';
 
 const DEFAULT_SETTINGS: PanelSettings = {
   maxVisibleRows: 1000,
-  groupingChoices: [1, 10, 100, 1000],
-  groupTicks: 1,
   refreshIntervalMs: 100,
   showCumulative: false,
 };
@@ -39,6 +39,11 @@ let tickSize = 0;
 let symbol = '';
 let paused = false;
 let latest: BookSnapshotMessage | null = null;
+/** performance.now() when `latest` arrived: its ages grow from there, also when no frame follows. */
+let latestReceivedAt = 0;
+let shownGroupTicks = 0;
+/** Fires when frames stop coming, so that what is on screen visibly ages (see watchFreshness). */
+let freshnessTimer: ReturnType<typeof setTimeout> | undefined;
 /** Seq of the newest snapshot not yet painted; reported once its frame has drawn. */
 let unpaintedSeq: number | null = null;
 let viewStateDirty = false;
@@ -95,10 +100,13 @@ const toolbar = createToolbar({
 });
 
 function updateToolbar(): void {
+  // The grouping shown is the one the ladder was built with (the frame's), never a local guess.
+  const groupTicks = latest !== null && latest.tickSize > 0 ? latest.groupTicks : 1;
+  shownGroupTicks = groupTicks;
   toolbar.update({
     tickSize,
-    groupingChoices: settings.groupingChoices,
-    groupTicks: settings.groupTicks,
+    groupingChoices: groupingChoices(groupTicks),
+    groupTicks,
     rows: settings.maxVisibleRows,
     paused,
     locked: ladder.locked,
@@ -115,12 +123,41 @@ function mount(): void {
   app.replaceChildren(header.element, toolbar.element, main, summary.element);
 }
 
+/** The badge and the strength of the figures right now: the frame's ages plus the time since it came. */
+function freshnessNow(now: number): HeaderFreshness | null {
+  const s = latest;
+  if (s === null) return null;
+  const elapsed = Math.max(0, now - latestReceivedAt);
+  const badge = pageBadge({ state: s.state, reason: s.reason, stateAgeMs: s.stateAgeMs, eventTime: s.eventTime }, elapsed);
+  const verified = s.sourceKind === 'replay' ? '' : Number.isFinite(s.verifiedAgeMs) ? `verified ${formatAgo(s.verifiedAgeMs + elapsed)}` : 'not verified yet';
+  return { badge, alpha: figureAlpha(badge, s.dataAgeMs + elapsed, fadeAfterMs(settings.refreshIntervalMs)), verified };
+}
+
+/**
+ * Frames normally arrive every refresh; when they stop (a stalled host, a busy transport) the page
+ * must still show that its numbers are getting old. One timer, re-armed by every frame, asks for a
+ * redraw once the figures would start to fade and then once a second; the drawing itself still
+ * happens in an animation frame.
+ */
+function watchFreshness(): void {
+  if (freshnessTimer !== undefined) clearTimeout(freshnessTimer);
+  const tick = (delayMs: number): void => {
+    freshnessTimer = setTimeout(() => {
+      scheduler.invalidate(Invalidation.Full);
+      tick(1000);
+    }, delayMs);
+  };
+  tick(fadeAfterMs(settings.refreshIntervalMs) + 50);
+}
+
 /** One animation frame: header, tape and summary on new data, then the ladder at `level`. */
 function frame(level: InvalidationLevel): void {
   const start = performance.now();
   try {
     if (level === Invalidation.Full) {
-      header.render();
+      const freshness = freshnessNow(start);
+      header.render(freshness);
+      ladder.setFigureAlpha(freshness?.alpha ?? 1);
       // Nobody reads a tape at 20 lines a second, and rewriting its rows is half the cost of a frame:
       // it follows at most every TAPE_INTERVAL_MS (a later frame picks up what is pending).
       if (start - lastTapeRender >= TAPE_INTERVAL_MS || paused) {
@@ -185,14 +222,24 @@ function handle(message: HostToWebview): void {
       break;
     }
     case 'snapshot': {
+      // Another source (feed, recording, symbol): what was shown is not this market; drop it.
+      const sourceChanged = latest !== null && latest.sourceKey !== message.sourceKey;
+      const previousTick = tickSize;
       latest = message;
+      latestReceivedAt = performance.now();
       unpaintedSeq = message.seq;
       if (message.tickSize > 0) {
         tickSize = message.tickSize;
         tape.setTrades(message.trades, priceScaleFor(message.tickSize));
+      } else {
+        if (sourceChanged) tickSize = 0;
+        tape.clear();
       }
+      if (message.bids.prices.length === 0 && message.asks.prices.length === 0) showStatusText(stateLabel(message.state), message.reason);
       header.setSnapshot(message);
       ladder.setSnapshot(message);
+      if ((message.tickSize > 0 ? message.groupTicks : 1) !== shownGroupTicks || tickSize !== previousTick) updateToolbar();
+      watchFreshness();
       break;
     }
     case 'settings':
@@ -201,11 +248,6 @@ function handle(message: HostToWebview): void {
     case 'paused':
       paused = message.paused;
       updateToolbar();
-      break;
-    case 'status':
-      header.setStatus(message.state, message.reason);
-      showStatusText(stateLabel(message.state), message.reason);
-      scheduler.invalidate(Invalidation.Full);
       break;
     default: {
       // Exhaustive: a new HostToWebview member fails to compile here until it is handled.
@@ -237,5 +279,5 @@ watchThemeChanges(() => {
 
 mount();
 updateToolbar();
-header.render();
+header.render(null);
 post({ type: 'ready' });

@@ -8,7 +8,7 @@ import {
   type Checkbox,
   type Dropdown,
 } from '@vscode/webview-ui-toolkit';
-import { groupingLabel, rowsLabel } from './toolbarLabels';
+import { groupingLabel, ROW_CHOICES, rowsLabel } from './toolbarLabels';
 
 /**
  * The toolbar: grouping, rows, pause, lock, recentre, cumulative columns. This is the ONLY module
@@ -41,8 +41,11 @@ export interface Toolbar {
   update(state: ToolbarState): void;
 }
 
-/** Row counts offered; the current setting is added when it is not one of them. */
-export const ROW_CHOICES: readonly number[] = [50, 100, 200, 500, 1000, 2000, 5000];
+/**
+ * Row counts offered, flowsight.maxVisibleRows's default (3000) among them; the current setting is
+ * added when it is not one of them.
+ */
+export { ROW_CHOICES } from './toolbarLabels';
 
 let registered = false;
 

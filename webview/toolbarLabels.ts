@@ -1,5 +1,4 @@
-import { priceScaleFor } from '../src/engine/analysis/bookStats';
-import { decimalsOf } from '../src/engine/book/priceScale';
+import { groupingLabel as priceStepLabel } from '../src/engine/view/groupingChoice';
 import { withThousands } from './numberFormat';
 
 /**
@@ -7,12 +6,13 @@ import { withThousands } from './numberFormat';
  * toolkit (which needs a DOM as soon as it is imported).
  */
 
-/** A grouping by its price step in as few decimals as it needs: 10 ticks of 0.1 → "1", 1 → "0.1". */
+/** A grouping by its price step (the same words as the Set Price Grouping command): 10 ticks of 0.1 → "1". */
 export function groupingLabel(groupTicks: number, tickSize: number): string {
-  if (!(tickSize > 0)) return `×${groupTicks}`;
-  const step = priceScaleFor(tickSize).toPrice(groupTicks);
-  return withThousands(step.toFixed(decimalsOf(step)));
+  return priceStepLabel(tickSize, groupTicks);
 }
+
+/** Row counts the toolbar offers; flowsight.maxVisibleRows's default (3000) is one of them. */
+export const ROW_CHOICES: readonly number[] = [50, 100, 200, 500, 1000, 2000, 3000, 5000];
 
 export function rowsLabel(rows: number): string {
   return withThousands(String(rows));

@@ -284,7 +284,8 @@ async function runGroup({ group, tools, vsix, opts, log, out, results, counters 
     log(`workbench up ${((Date.now() - tLoad) / 1000).toFixed(1)} s after goto`);
     // the packaged extension activated, connected to the exchange and synchronised the book
     await page
-      .locator('.statusbar-item[id$="bestBidAsk"]', { hasText: /^\s*[A-Z0-9]+ [\d,]+(\.\d+)? \/ [\d,]+(\.\d+)?\s*$/ })
+      // live: prices and no marker but the source's ("· custom 127.0.0.1:…": the local exchange is not Binance)
+      .locator('.statusbar-item[id$="bestBidAsk"]', { hasText: /^\s*[A-Z0-9]+ [\d,]+(\.\d+)? \/ [\d,]+(\.\d+)?( · (custom|demo)\b[^·]*)?\s*$/ })
       .first()
       .waitFor({ state: 'visible', timeout: STARTUP_TIMEOUT_MS });
     log(`FlowSight live in the status bar ${((Date.now() - tLoad) / 1000).toFixed(1)} s after goto (setup ${((Date.now() - t0) / 1000).toFixed(1)} s)`);

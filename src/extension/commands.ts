@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { groupingSteps } from '../engine/analysis/priceGrouping';
 import { notificationText } from '../engine/core/untrustedText';
+import { groupingChoices, groupingLabel, groupingSettingValue, resolveGrouping } from '../engine/view/groupingChoice';
 import type { FeedController } from './feedController';
 import type { HealthTreeProvider } from './healthTree';
 import { OrderBookPanel } from './orderBookPanel';
+import { writePriceGrouping } from './priceGroupingSetting';
 import { SECTION, type FlowSightSettings } from './settings';
 
 export interface CommandContext {
@@ -65,35 +66,60 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
     }),
 
     vscode.commands.registerCommand('flowsight.setPriceGrouping', async (value?: string | number) => {
-      let chosen: string | number | undefined = value;
-      if (chosen === undefined) {
-        const tick = feed.status?.tickSize ?? 0;
-        const steps = tick > 0 ? groupingSteps(tick) : [];
-        const items: vscode.QuickPickItem[] = [
-          { label: 'auto', description: tick > 0 ? `the tick size (${tick})` : 'the tick size' },
-          ...steps.slice(1).map((s) => ({ label: String(s), description: `${Math.round(s / tick)} ticks` })),
-          { label: 'Other…', description: 'any multiple of the tick size' },
+      let chosen: 'auto' | number;
+      const status = feed.status;
+      const tick = status?.tickSize ?? 0;
+      if (value !== undefined) {
+        const n = value === 'auto' ? 'auto' : Number(value);
+        if (n !== 'auto' && !(Number.isFinite(n) && n > 0)) {
+          void vscode.window.showErrorMessage(`FlowSight: price grouping must be "auto" or a positive multiple of the tick size, got ${JSON.stringify(value)}.`);
+          return;
+        }
+        chosen = n;
+      } else {
+        // The choices and the "in force" line are the toolbar's: both come from the frame's grouping in force.
+        const inForce = status?.groupTicks ?? 1;
+        const items: Array<vscode.QuickPickItem & { value: 'auto' | number | 'other' }> = [
+          ...(tick > 0
+            ? groupingChoices(inForce).map((g) => ({
+                label: groupingLabel(tick, g),
+                description: g === 1 ? 'the tick size (auto)' : `${g} ticks`,
+                picked: g === inForce,
+                value: groupingSettingValue(tick, g),
+              }))
+            : [{ label: 'auto', description: 'the tick size', value: 'auto' as const }]),
+          { label: 'Other…', description: tick > 0 ? `any multiple of the tick size ${groupingLabel(tick, 1)}` : 'any multiple of the tick size', value: 'other' },
         ];
-        const picked = await vscode.window.showQuickPick(items, { title: 'FlowSight: Set Price Grouping', placeHolder: `Current: ${String(settings().priceGrouping)}` });
+        const pick = vscode.window.createQuickPick<(typeof items)[number]>();
+        pick.title = 'FlowSight: Set Price Grouping';
+        pick.placeholder = tick > 0 ? `In force: ${groupingLabel(tick, inForce)} (${status?.health.symbol ?? ''})` : 'In force: the tick size';
+        pick.items = items;
+        pick.activeItems = items.filter((i) => i.picked);
+        const picked = await new Promise<(typeof items)[number] | undefined>((resolve) => {
+          pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+          pick.onDidHide(() => resolve(undefined));
+          pick.show();
+        });
+        pick.dispose();
         if (!picked) return;
-        if (picked.label === 'Other…') {
-          chosen = await vscode.window.showInputBox({
+        if (picked.value === 'other') {
+          const typed = await vscode.window.showInputBox({
             title: 'Price grouping',
-            prompt: tick > 0 ? `A multiple of the tick size ${tick}` : 'A positive price step',
+            prompt: tick > 0 ? `A multiple of the tick size ${groupingLabel(tick, 1)}` : 'A positive price step',
             validateInput: (text) => {
               const n = Number(text);
-              if (!(n > 0)) return 'Enter a positive number';
-              if (tick > 0 && Math.abs(n / tick - Math.round(n / tick)) > 1e-9) return `Must be a multiple of the tick size ${tick}`;
+              if (!(n > 0) || !Number.isFinite(n)) return 'Enter a positive number';
+              if (tick > 0 && resolveGrouping(tick, n).problem !== undefined) return resolveGrouping(tick, n).problem;
               return undefined;
             },
           });
-          if (chosen === undefined) return;
-          chosen = Number(chosen);
+          if (typed === undefined) return;
+          chosen = Number(typed);
         } else {
-          chosen = picked.label === 'auto' ? 'auto' : Number(picked.label);
+          chosen = picked.value;
         }
       }
-      await vscode.workspace.getConfiguration(SECTION).update('priceGrouping', chosen, target());
+      await writePriceGrouping(chosen);
     }),
 
     vscode.commands.registerCommand('flowsight.reconnect', async () => {

@@ -26,8 +26,6 @@ export class FeedController extends Disposable {
   private settings: FlowSightSettings;
   private replay: { file: string; speed: number } | undefined;
   private panelVisible = false;
-  /** Grouping chosen in the panel's toolbar (ticks), overriding the setting for this session. */
-  private toolbarGroupTicks: number | undefined;
   private toolbarRows: number | undefined;
   private paused = false;
   private offeredDemo = false;
@@ -82,7 +80,6 @@ export class FeedController extends Disposable {
       previous.depthMode !== next.depthMode ||
       previous.bufferSize !== next.bufferSize ||
       previous.maxReconnectAttempts !== next.maxReconnectAttempts;
-    if (previous.priceGrouping !== next.priceGrouping) this.toolbarGroupTicks = undefined;
     if (previous.maxVisibleRows !== next.maxVisibleRows) this.toolbarRows = undefined;
     if (sourceChanged && !this.replay) {
       this.log.info(`feed settings changed; restarting the feed (${next.feed}, ${next.depthMode})`);
@@ -156,11 +153,6 @@ export class FeedController extends Disposable {
     this.host?.setPaused(paused);
   }
 
-  setToolbarGrouping(groupTicks: number): void {
-    this.toolbarGroupTicks = groupTicks;
-    this.host?.setView(this.viewConfig());
-  }
-
   setToolbarRows(rows: number): void {
     this.toolbarRows = rows;
     this.host?.setView(this.viewConfig());
@@ -188,11 +180,9 @@ export class FeedController extends Disposable {
   }
 
   private viewConfig(): WorkerViewConfig {
-    const tick = this.host?.status?.tickSize;
-    let grouping: 'auto' | number = this.settings.priceGrouping;
-    if (this.toolbarGroupTicks !== undefined && tick) grouping = this.toolbarGroupTicks === 1 ? 'auto' : Number((this.toolbarGroupTicks * tick).toPrecision(12));
     return {
-      grouping,
+      // The setting is the only input: the worker resolves it against the symbol's tick (groupingChoice.ts).
+      grouping: this.settings.priceGrouping,
       maxVisibleRows: this.toolbarRows ?? this.settings.maxVisibleRows,
       tapeSize: TAPE_SIZE,
       refreshIntervalMs: this.settings.refreshIntervalMs,

@@ -1,4 +1,6 @@
 import { PriceScale } from '../engine/book/priceScale';
+import { DEFAULT_REST_URL, DEFAULT_STREAM_URL } from '../engine/protocol/streams';
+import type { WorkerStatus } from '../engine/worker/workerProtocol';
 
 const scales = new Map<number, PriceScale>();
 
@@ -47,4 +49,39 @@ function groupThousands(text: string): string {
   const whole = dot < 0 ? body : body.slice(0, dot);
   const fraction = dot < 0 ? '' : body.slice(dot);
   return `${negative ? '-' : ''}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction}`;
+}
+
+/** Where the data on screen comes from, as the status bar (short) and the health view (long) say it. */
+export interface SourceLabel {
+  readonly kind: 'binance' | 'custom' | 'demo' | 'replay';
+  /** For the status bar text: '' for Binance itself, else "custom 10.0.0.5:9443", "demo", "replay". */
+  readonly short: string;
+  /** For the health view: "Binance (wss://fstream.binance.com)", "custom endpoint ws://…". */
+  readonly long: string;
+}
+
+function sameUrl(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase();
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Any endpoint other than Binance's own is marked: a custom URL may be a look-alike that shows
+ * another market. The demo feed's loopback exchange is the demo, not a custom endpoint.
+ */
+export function sourceLabel(status: Pick<WorkerStatus, 'source'> & { health: Pick<WorkerStatus['health'], 'endpoint'> }): SourceLabel {
+  const { streamUrl, restUrl } = status.health.endpoint;
+  if (status.source === 'replay') return { kind: 'replay', short: 'replay', long: streamUrl.replace(/^replay:/, 'replay of ') };
+  if (status.source === 'demo') return { kind: 'demo', short: 'demo', long: `demo exchange ${streamUrl}` };
+  if (sameUrl(streamUrl, DEFAULT_STREAM_URL) && sameUrl(restUrl, DEFAULT_REST_URL)) return { kind: 'binance', short: '', long: `Binance (${streamUrl})` };
+  const hosts = [...new Set([hostOf(streamUrl), hostOf(restUrl)])].join(', ');
+  const urls = sameUrl(restUrl, DEFAULT_REST_URL) ? streamUrl : sameUrl(streamUrl, DEFAULT_STREAM_URL) ? restUrl : `${streamUrl} · ${restUrl}`;
+  return { kind: 'custom', short: `custom ${hosts}`, long: `custom endpoint ${urls}` };
 }

@@ -1,12 +1,17 @@
 import * as vscode from 'vscode';
 import type { WorkerStatus } from '../engine/worker/workerProtocol';
-import type { FeedState } from '../engine/live/feedHealth';
+import { feedBadge, formatAgo, type DisplayState } from '../shared/freshness';
 import { Disposable } from './disposable';
+import { CadencedRefresh } from './frameCadence';
+import { STATUS_BAR_PERIOD_MS } from './statusBar';
 import type { FeedController } from './feedController';
-import { formatAge, formatMs, formatPrice } from './format';
+import { formatAge, formatMs, formatPrice, sourceLabel } from './format';
 
-/** The tree refreshes at most twice a second, whatever the market does. */
-const MIN_REFRESH_MS = 500;
+/**
+ * The tree refreshes a few times a second whatever the market does, on the status bar's cadence:
+ * both take the first frame of each period, so they always show the same frame (FrameCadence).
+ */
+const TREE_PERIOD_MS = STATUS_BAR_PERIOD_MS;
 
 export class HealthItem extends vscode.TreeItem {
   constructor(
@@ -26,7 +31,7 @@ export class HealthItem extends vscode.TreeItem {
   readonly copyText: string;
 }
 
-const STATE_ICON: Record<FeedState, [string, string | undefined]> = {
+const STATE_ICON: Record<DisplayState, [string, string | undefined]> = {
   idle: ['circle-outline', undefined],
   connecting: ['sync~spin', 'charts.blue'],
   syncing: ['sync~spin', 'charts.blue'],
@@ -36,6 +41,8 @@ const STATE_ICON: Record<FeedState, [string, string | undefined]> = {
   reconnecting: ['sync~spin', 'list.warningForeground'],
   'circuit-open': ['debug-disconnect', 'list.warningForeground'],
   failed: ['error', 'list.errorForeground'],
+  replay: ['history', 'charts.blue'],
+  paused: ['debug-pause', 'list.warningForeground'],
 };
 
 function icon(name: string, color?: string): vscode.ThemeIcon {
@@ -51,15 +58,12 @@ export class HealthTreeProvider extends Disposable implements vscode.TreeDataPro
   readonly onDidChangeTreeData = this.changed.event;
   private status: WorkerStatus | undefined;
   private roots: HealthItem[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private lastRefresh = 0;
+  private readonly cadence = new CadencedRefresh<WorkerStatus>(TREE_PERIOD_MS, (status) => this.show(status));
 
   constructor(private readonly feed: FeedController) {
     super();
-    this.register(feed.onStatus((status) => this.schedule(status)));
-    this.registerFn(() => {
-      if (this.timer) clearTimeout(this.timer);
-    });
+    this.register(feed.onStatus((status) => this.cadence.offer(status)));
+    this.registerFn(() => this.cadence.dispose());
   }
 
   getTreeItem(element: HealthItem): vscode.TreeItem {
@@ -87,33 +91,42 @@ export class HealthTreeProvider extends Disposable implements vscode.TreeDataPro
 
   /** Forces a rebuild now (e.g. after the feed stopped). */
   refresh(): void {
+    // A forced rebuild shows the latest frame (the cadence only thins out the regular ones).
+    this.status = this.feed.status ?? this.status;
     this.roots = this.status && this.feed.running ? this.build(this.status) : [];
     this.changed.fire(undefined);
   }
 
-  private schedule(status: WorkerStatus): void {
+  private show(status: WorkerStatus): void {
     this.status = status;
-    if (this.timer) return;
-    const wait = Math.max(0, this.lastRefresh + MIN_REFRESH_MS - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.lastRefresh = Date.now();
-      this.refresh();
-    }, wait);
+    this.roots = this.feed.running ? this.build(status) : [];
+    this.changed.fire(undefined);
+  }
+
+  /** The id of the frame the tree shows (for tests: surfaces showing one frame show the same top). */
+  get frameId(): number | undefined {
+    return this.feed.running ? this.status?.frameId : undefined;
   }
 
   private build(status: WorkerStatus): HealthItem[] {
     const h = status.health;
+    const d = status.display;
     const now = status.time;
-    const [stateIcon, stateColor] = STATE_ICON[h.state];
-    const stateText = status.paused ? `${h.state} (paused)` : status.source === 'replay' ? `replay: ${h.state}` : h.state;
+    const [stateIcon, stateColor] = STATE_ICON[d.state] ?? STATE_ICON.idle;
+    const stateText = feedBadge({ state: d.state, reason: d.reason, stateAgeMs: d.stateAgeMs, eventTime: d.eventTime }).text;
+    const source = sourceLabel(status);
     const connection = new HealthItem(
       'Connection',
       [
         new HealthItem('State', [], { description: stateText, tooltip: h.reason, icon: icon(stateIcon, stateColor), contextValue: 'flowsight.connectionState', id: 'state' }),
-        new HealthItem('Reason', [], { description: h.reason, tooltip: h.reason, id: 'reason' }),
+        new HealthItem('Reason', [], { description: d.reason, tooltip: d.reason, id: 'reason' }),
         new HealthItem('Since', [], { description: `${new Date(h.since).toLocaleTimeString()} (${formatAge(now - h.since)})`, id: 'since' }),
-        new HealthItem('Endpoint', [], { description: h.endpoint.streamUrl, tooltip: `${h.endpoint.streamUrl}\n${h.endpoint.restUrl}`, id: 'endpoint' }),
+        new HealthItem('Endpoint', [], {
+          description: source.long,
+          tooltip: `${h.endpoint.streamUrl}\n${h.endpoint.restUrl}${source.kind === 'custom' ? '\nNot Binance’s own endpoint: the data may not be Binance’s market.' : ''}`,
+          icon: source.kind === 'custom' ? icon('warning', 'list.warningForeground') : undefined,
+          id: 'endpoint',
+        }),
         new HealthItem('Reconnects', [], { description: String(h.counters.reconnects), id: 'reconnects' }),
         ...(h.nextAttemptAt ? [new HealthItem('Next attempt', [], { description: `in ${formatMs(h.nextAttemptAt - now)}`, id: 'next' })] : []),
       ],
@@ -137,7 +150,11 @@ export class HealthTreeProvider extends Disposable implements vscode.TreeDataPro
       [
         new HealthItem('Status', [], { description: h.book.status, id: 'book.status' }),
         new HealthItem('Levels', [], { description: `${h.book.bidLevels} bids · ${h.book.askLevels} asks`, id: 'book.levels' }),
-        new HealthItem('Best bid / ask', [], { description: `${formatPrice(h.book.bestBid, status.tickSize)} / ${formatPrice(h.book.bestAsk, status.tickSize)}`, id: 'book.touch' }),
+        new HealthItem('Best bid / ask', [], { description: `${formatPrice(status.top.bestBid, status.tickSize)} / ${formatPrice(status.top.bestAsk, status.tickSize)}`, tooltip: `frame ${status.frameId}`, id: 'book.touch' }),
+        new HealthItem('Changed', [], { description: formatAgo(status.dataAgeMs), tooltip: 'when the book last moved', id: 'book.changed' }),
+        ...(status.source === 'replay'
+          ? []
+          : [new HealthItem('Verified', [], { description: Number.isFinite(d.verifiedAgeMs) ? `verified ${formatAgo(d.verifiedAgeMs)}` : 'not verified yet', tooltip: 'when a REST snapshot last matched the local book', id: 'book.verified' })]),
         new HealthItem('Last update id', [], { description: String(h.book.lastUpdateId), id: 'book.update' }),
         new HealthItem('Resyncs', [], { description: String(h.counters.resyncs), id: 'book.resyncs' }),
         new HealthItem('Gaps', [], { description: String(h.counters.gaps), id: 'book.gaps' }),

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ORDER_BOOK_VIEW_TYPE, parseWebviewMessage, type BookSnapshotMessage, type HostToWebview, type PanelSettings, type WebviewToHost } from '../shared/panelProtocol';
+import { groupingSettingValue } from '../engine/view/groupingChoice';
 import { Disposable } from './disposable';
 import type { FeedController } from './feedController';
+import { writePriceGrouping } from './priceGroupingSetting';
 import type { FlowSightSettings } from './settings';
 
 /** A postMessage that has not resolved in this time is treated as lost, so frames keep flowing. */
@@ -28,7 +30,6 @@ export class OrderBookPanel extends Disposable {
   private readonly paintLatencies: number[] = [];
   private readonly frameTimes: number[] = [];
   private readonly sentAt = new Map<number, number>();
-  private groupTicks: number | undefined;
   private rows: number | undefined;
   private showCumulative = false;
   framesPosted = 0;
@@ -144,11 +145,21 @@ export class OrderBookPanel extends Disposable {
         if (this.latest) this.post(this.latest);
         return;
       // The page shows only what the host confirms: echo every change back.
-      case 'setGrouping':
-        this.groupTicks = message.groupTicks;
-        this.feed.setToolbarGrouping(message.groupTicks);
-        this.updateSettings();
+      case 'setGrouping': {
+        // Through the setting, like the command: the next frame carries the grouping in force.
+        const tick = this.latest?.tickSize ?? 0;
+        if (!(tick > 0)) return;
+        writePriceGrouping(groupingSettingValue(tick, message.groupTicks)).then(
+          () => this.updateSettings(),
+          (err: unknown) => {
+            const text = `FlowSight: could not set the price grouping — ${(err as Error).message}`;
+            this.log.warn(text);
+            void vscode.window.showWarningMessage(text);
+            this.updateSettings();
+          },
+        );
         return;
+      }
       case 'setRows':
         this.rows = message.rows;
         this.feed.setToolbarRows(message.rows);
@@ -222,8 +233,6 @@ export class OrderBookPanel extends Disposable {
     const s = this.settings();
     return {
       maxVisibleRows: this.rows ?? s.maxVisibleRows,
-      groupingChoices: [1, 10, 100, 1000],
-      groupTicks: this.groupTicks ?? this.latest?.groupTicks ?? 1,
       refreshIntervalMs: s.refreshIntervalMs,
       showCumulative: this.showCumulative,
     };

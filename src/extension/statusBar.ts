@@ -1,22 +1,26 @@
 import * as vscode from 'vscode';
 import type { WorkerStatus } from '../engine/worker/workerProtocol';
 import { Disposable } from './disposable';
+import { CadencedRefresh } from './frameCadence';
 import type { FeedController } from './feedController';
-import { formatMs, formatPrice, formatQty } from './format';
+import { feedBadge, formatAgo, oneLine } from '../shared/freshness';
+import { formatMs, formatPrice, formatQty, sourceLabel } from './format';
+import { STATUS_BAR_WARNING_STATES, statusBarText } from './statusBarText';
 
-/** At most this often: the status bar is glanced at, not watched tick by tick. */
-const MIN_UPDATE_MS = 300;
+/** At most this often: the status bar is glanced at, not watched tick by tick (the health view uses the same period). */
+export const STATUS_BAR_PERIOD_MS = 250;
 
 /**
- * `BTCUSDT 61,659.7 / 61,659.8` in the status bar: best bid / best ask to the tick, a spinner while
- * connecting or syncing, the warning background when stale or resyncing, the error background when
- * failed, details in the tooltip; a click opens the order book.
+ * `BTCUSDT 61,659.7 / 61,659.8` in the status bar: best bid / best ask to the tick, with a marker
+ * whenever that is not the market now (stale, reconnecting, failed, degraded, paused, a replay, an old
+ * book) or not Binance's own endpoint; the warning background when stale or resyncing, the error
+ * background when failed, details in the tooltip; a click opens the order book. It shows one frame's
+ * top of book, the same the panel and the health view show for that frame.
  */
 export class StatusBarController extends Disposable {
   private readonly item: vscode.StatusBarItem;
-  private pending: WorkerStatus | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private lastUpdate = 0;
+  private readonly refresh = new CadencedRefresh<WorkerStatus>(STATUS_BAR_PERIOD_MS, (status) => this.render(status));
+  private shown: WorkerStatus | undefined;
 
   constructor(feed: FeedController, private enabled: boolean) {
     super();
@@ -25,10 +29,8 @@ export class StatusBarController extends Disposable {
     this.item.command = 'flowsight.openOrderBook';
     this.item.text = '$(sync~spin) FlowSight';
     this.item.tooltip = 'FlowSight: starting the feed';
-    this.register(feed.onStatus((status) => this.schedule(status)));
-    this.registerFn(() => {
-      if (this.timer) clearTimeout(this.timer);
-    });
+    this.register(feed.onStatus((status) => this.refresh.offer(status)));
+    this.registerFn(() => this.refresh.dispose());
     if (enabled) this.item.show();
   }
 
@@ -43,32 +45,28 @@ export class StatusBarController extends Disposable {
     return this.item.text;
   }
 
-  private schedule(status: WorkerStatus): void {
-    this.pending = status;
-    if (this.timer) return;
-    const wait = Math.max(0, this.lastUpdate + MIN_UPDATE_MS - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.lastUpdate = Date.now();
-      if (this.pending) this.render(this.pending);
-    }, wait);
+  /** The id of the frame the text shows (for tests: surfaces showing one frame show the same top). */
+  get frameId(): number | undefined {
+    return this.shown?.frameId;
   }
 
   private render(status: WorkerStatus): void {
     if (!this.enabled) return;
+    this.shown = status;
     const h = status.health;
+    const d = status.display;
     const tick = status.tickSize;
-    const busy = h.state === 'connecting' || h.state === 'syncing' || h.state === 'reconnecting';
-    const prices = `${formatPrice(status.top.bestBid, tick)} / ${formatPrice(status.top.bestAsk, tick)}`;
-    const prefix = busy ? '$(sync~spin) ' : h.state === 'failed' ? '$(error) ' : h.state === 'stale' || h.state === 'circuit-open' ? '$(warning) ' : status.paused ? '$(debug-pause) ' : '';
-    this.item.text = `${prefix}${h.symbol} ${prices}`;
+    this.item.text = statusBarText(status);
     this.item.backgroundColor =
-      h.state === 'failed'
+      d.state === 'failed'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : h.state === 'stale' || h.state === 'circuit-open' || (h.state === 'syncing' && h.book.status === 'resyncing') || h.state === 'reconnecting'
+        : STATUS_BAR_WARNING_STATES.has(d.state) || (d.state === 'syncing' && h.book.status === 'resyncing')
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
-    this.item.accessibilityInformation = { label: `${h.symbol} best bid ${prices.replace(' / ', ', best ask ')}, ${h.state}`, role: 'button' };
+    const badge = feedBadge({ state: d.state, reason: d.reason, stateAgeMs: d.stateAgeMs, eventTime: d.eventTime });
+    const source = sourceLabel(status);
+    const label = `${h.symbol} best bid ${formatPrice(status.top.bestBid, tick)}, best ask ${formatPrice(status.top.bestAsk, tick)}, ${badge.text}${source.kind === 'custom' ? `, ${source.long}` : ''}`;
+    this.item.accessibilityInformation = { label, role: 'button' };
     this.item.tooltip = this.tooltip(status);
   }
 
@@ -80,8 +78,12 @@ export class StatusBarController extends Disposable {
     const mid = (bestBid + bestAsk) / 2;
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = false;
-    md.appendMarkdown(`**${h.symbol}** — ${stateLabel(status)}\n\n`);
-    md.appendMarkdown(`${escape(h.reason)}\n\n`);
+    const d = status.display;
+    const badge = feedBadge({ state: d.state, reason: d.reason, stateAgeMs: d.stateAgeMs, eventTime: d.eventTime });
+    const source = sourceLabel(status);
+    md.appendMarkdown(`**${h.symbol}** — ${escape(badge.text)}\n\n`);
+    if (d.reason !== '' && !badge.text.endsWith(d.reason)) md.appendMarkdown(`${escape(oneLine(d.reason))}\n\n`);
+    if (source.kind !== 'binance') md.appendMarkdown(`${escape(source.long)}\n\n`);
     md.appendMarkdown('| | |\n|---|---:|\n');
     md.appendMarkdown(`| Best bid | ${formatPrice(bestBid, tick)} × ${formatQty(bestBidQty)} |\n`);
     md.appendMarkdown(`| Best ask | ${formatPrice(bestAsk, tick)} × ${formatQty(bestAskQty)} |\n`);
@@ -92,16 +94,13 @@ export class StatusBarController extends Disposable {
     }
     const latency = h.metrics.exchangeLatencyMs;
     md.appendMarkdown(`| Latency p50 / p99 | ${formatMs(latency.p50)} / ${formatMs(latency.p99)} |\n`);
-    md.appendMarkdown(`| Messages | ${h.metrics.messagesPerSecond.toFixed(0)}/s |\n\n`);
+    md.appendMarkdown(`| Messages | ${h.metrics.messagesPerSecond.toFixed(0)}/s |\n`);
+    md.appendMarkdown(`| Book changed | ${formatAgo(status.dataAgeMs)} |\n`);
+    if (status.source !== 'replay') md.appendMarkdown(`| Verified | ${Number.isFinite(d.verifiedAgeMs) ? formatAgo(d.verifiedAgeMs) : 'not yet'} |\n`);
+    md.appendMarkdown('\n');
     md.appendMarkdown('Click to open the order book.');
     return md;
   }
-}
-
-function stateLabel(status: WorkerStatus): string {
-  if (status.paused) return 'paused';
-  if (status.source === 'replay') return `replay (${status.health.state})`;
-  return status.health.state;
 }
 
 function escape(text: string): string {

@@ -9,7 +9,13 @@
 /** The view type of the order-book panel (also its serializer's key). */
 export const ORDER_BOOK_VIEW_TYPE = 'flowsight.orderBook';
 
-export type PanelFeedState = 'idle' | 'connecting' | 'syncing' | 'live' | 'degraded' | 'stale' | 'reconnecting' | 'circuit-open' | 'failed' | 'replay' | 'paused';
+export type PanelFeedState = 'idle' | 'connecting' | 'syncing' | 'live' | 'stale' | 'reconnecting' | 'circuit-open' | 'failed' | 'degraded' | 'replay' | 'paused';
+
+/** Where a frame's data comes from; the custom-endpoint marker is the host's business. */
+export type PanelSourceKind = 'binance' | 'demo' | 'replay';
+
+/** The widest grouping a ladder row may have, in ticks (also the bound on a `setGrouping` message). */
+export const MAX_GROUP_TICKS = 100_000;
 
 /** One side of the aggregated ladder, best price first. */
 export interface LadderSide {
@@ -35,18 +41,30 @@ export interface LastTrade {
   readonly time: number;
 }
 
-/** Everything the panel draws for one frame. */
+/**
+ * Everything the panel draws for one frame. The feed worker takes one frame per tick; the status bar
+ * and the health view show the status of the same frame, so all three show the same best bid / ask.
+ */
 export interface BookSnapshotMessage {
   readonly type: 'snapshot';
-  /** Increases with every snapshot; lets the webview report which frame it painted. */
+  /** The frame id, shared with the status of the same frame; increases with every frame. */
   readonly seq: number;
-  /** Host time (ms since epoch) when the snapshot was taken. */
+  /** Worker time (ms since epoch) when the frame was taken. */
   readonly sentAt: number;
+  /** Changes whenever the data comes from somewhere else (another feed, recording or worker): the page drops the old book. */
+  readonly sourceKey: string;
+  readonly sourceKind: PanelSourceKind;
   readonly symbol: string;
   readonly state: PanelFeedState;
   readonly reason: string;
+  /** Milliseconds in `state` when the frame was taken. */
+  readonly stateAgeMs: number;
+  /** Milliseconds since the book last changed when the frame was taken. */
+  readonly dataAgeMs: number;
+  /** Milliseconds since a REST snapshot last matched the book; NaN when none has yet. */
+  readonly verifiedAgeMs: number;
   readonly tickSize: number;
-  /** Grouping in ticks (1 = no aggregation). */
+  /** The grouping in force, in ticks (1 = no aggregation): the toolbar shows this one. */
   readonly groupTicks: number;
   readonly bestBid: number;
   readonly bestAsk: number;
@@ -69,9 +87,6 @@ export interface BookSnapshotMessage {
 
 export interface PanelSettings {
   readonly maxVisibleRows: number;
-  /** Grouping choices offered in the toolbar, in ticks, e.g. [1, 10, 100, 1000]. */
-  readonly groupingChoices: readonly number[];
-  readonly groupTicks: number;
   readonly refreshIntervalMs: number;
   readonly showCumulative: boolean;
 }
@@ -80,8 +95,7 @@ export type HostToWebview =
   | { readonly type: 'init'; readonly symbol: string; readonly tickSize: number; readonly settings: PanelSettings; readonly paused: boolean }
   | BookSnapshotMessage
   | { readonly type: 'settings'; readonly settings: PanelSettings }
-  | { readonly type: 'paused'; readonly paused: boolean }
-  | { readonly type: 'status'; readonly state: PanelFeedState; readonly reason: string };
+  | { readonly type: 'paused'; readonly paused: boolean };
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -101,7 +115,23 @@ export interface PanelViewState {
   readonly showCumulative: boolean;
 }
 
-/** Narrows an unknown message from the webview; anything else is rejected with a reason. */
+/** Bounds of what the webview may send. */
+export const MAX_ERROR_MESSAGE_CHARS = 500;
+const MAX_FRAME_MS = 60_000;
+
+/** One line of at most `max` characters, control characters replaced by spaces (it goes to the log). */
+function cleanText(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+const wholeIn = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+/**
+ * Narrows an unknown message from the webview; anything else is rejected with a reason. Every number
+ * and string is bounded, and only the known keys are copied (anything else the page sent is dropped).
+ */
 export function parseWebviewMessage(value: unknown): WebviewToHost | string {
   if (typeof value !== 'object' || value === null) return 'message is not an object';
   const m = value as Record<string, unknown>;
@@ -109,18 +139,20 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | string {
     case 'ready':
       return { type: 'ready' };
     case 'setGrouping':
-      return Number.isInteger(m.groupTicks) && (m.groupTicks as number) >= 1 ? { type: 'setGrouping', groupTicks: m.groupTicks as number } : 'setGrouping needs a positive whole groupTicks';
+      return wholeIn(m.groupTicks, 1, MAX_GROUP_TICKS) ? { type: 'setGrouping', groupTicks: m.groupTicks } : `setGrouping needs a whole groupTicks from 1 to ${MAX_GROUP_TICKS}`;
     case 'setRows':
-      return Number.isInteger(m.rows) && (m.rows as number) >= 20 && (m.rows as number) <= 10000 ? { type: 'setRows', rows: m.rows as number } : 'setRows needs rows from 20 to 10000';
+      return wholeIn(m.rows, 20, 10000) ? { type: 'setRows', rows: m.rows } : 'setRows needs rows from 20 to 10000';
     case 'setPaused':
       return typeof m.paused === 'boolean' ? { type: 'setPaused', paused: m.paused } : 'setPaused needs a boolean';
     case 'toggleCumulative':
       return typeof m.show === 'boolean' ? { type: 'toggleCumulative', show: m.show } : 'toggleCumulative needs a boolean';
     case 'painted':
-      return typeof m.seq === 'number' && typeof m.frameMs === 'number' ? { type: 'painted', seq: m.seq, frameMs: m.frameMs } : 'painted needs seq and frameMs';
+      return wholeIn(m.seq, 0, Number.MAX_SAFE_INTEGER) && typeof m.frameMs === 'number' && Number.isFinite(m.frameMs) && m.frameMs >= 0 && m.frameMs <= MAX_FRAME_MS
+        ? { type: 'painted', seq: m.seq, frameMs: m.frameMs }
+        : `painted needs a whole seq and a frameMs from 0 to ${MAX_FRAME_MS}`;
     case 'error':
-      return typeof m.message === 'string' ? { type: 'error', message: m.message } : 'error needs a message';
+      return typeof m.message === 'string' ? { type: 'error', message: cleanText(m.message, MAX_ERROR_MESSAGE_CHARS) } : 'error needs a message';
     default:
-      return `unknown message type ${JSON.stringify(m.type)}`;
+      return `unknown message type ${typeof m.type === 'string' ? JSON.stringify(cleanText(m.type, 40)) : typeof m.type}`;
   }
 }

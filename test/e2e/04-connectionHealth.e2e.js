@@ -20,11 +20,11 @@ module.exports = [
         let seen = [];
         while (Date.now() - t0 < 20000) {
           seen = await states.seen();
-          if (seen.includes('reconnecting')) break;
+          if (seen.some((d) => d.startsWith('reconnecting'))) break;
           if (Date.now() - t0 > 2000) exchange.dropConnections();
           await sleep(250);
         }
-        if (!seen.includes('reconnecting')) throw new Error(`the Connection row never read "reconnecting"; it read ${JSON.stringify(seen)}`);
+        if (!seen.some((d) => d.startsWith('reconnecting'))) throw new Error(`the Connection row never read "reconnecting"; it read ${JSON.stringify(seen)}`);
         await screenshot('health-reconnecting');
       } finally {
         exchange.setFaults({});
@@ -32,7 +32,7 @@ module.exports = [
       await waitForValue('the Connection row to read "live" again', () => healthRow(page, 'Connection'), (d) => d === 'live', { timeoutMs: 30000 });
       const seen = await states.seen();
       await states.stop();
-      const firstReconnect = seen.indexOf('reconnecting');
+      const firstReconnect = seen.findIndex((d) => d.startsWith('reconnecting'));
       const backLive = seen.lastIndexOf('live');
       if (!(seen[0] === 'live' && firstReconnect > 0 && backLive > firstReconnect)) throw new Error(`expected live → reconnecting → live, saw ${JSON.stringify(seen)}`);
       await screenshot('health-live-again');
@@ -47,7 +47,7 @@ module.exports = [
       exchange.setFaults({ restStatus: { status: 451 }, wsRejectStatus: 451 });
       try {
         await runCommand(page, 'FlowSight: Reconnect');
-        await waitForValue('the Connection row to read "failed"', () => healthRow(page, 'Connection'), (d) => d === 'failed', { timeoutMs: 20000 });
+        await waitForValue('the Connection row to read "failed: …"', () => healthRow(page, 'Connection'), (d) => typeof d === 'string' && d.startsWith('failed: '), { timeoutMs: 20000 });
         const reason = await waitForValue('the Reason row to explain the 451', () => healthRow(page, 'Reason'), (d) => typeof d === 'string' && d.startsWith(RESTRICTED), { timeoutMs: 10000 });
         if (!/flowsight\.streamUrl|demo feed/i.test(reason)) throw new Error(`the reason does not say what to do: ${reason}`);
         // the same words reach the user as a notification, with the offer of the demo feed

@@ -1,5 +1,5 @@
 'use strict';
-const { ensureOrderBookOpen, formatPrice, readHeader, statusBarText, waitForValue } = require('./helpers');
+const { ensureOrderBookOpen, formatPrice, isLiveStatusBar, readHeader, statusBarText, waitForValue } = require('./helpers');
 
 /** A window reload brings the panel back (the webview serializer) with a live ladder. */
 module.exports = {
@@ -18,7 +18,7 @@ module.exports = {
       timeoutMs: 90000,
       intervalMs: 250,
     });
-    await waitForValue('the status bar to be live again', () => statusBarText(page), (t) => /^BTCUSDT [\d,]+\.\d \/ [\d,]+\.\d$/.test(t), { timeoutMs: 30000 });
+    await waitForValue('the status bar to be live again', () => statusBarText(page), (t) => isLiveStatusBar(t, 'BTCUSDT', 1), { timeoutMs: 30000 });
 
     // live, and drawing the exchange's book: matches at rest, moves when the market moves
     exchange.pause();

@@ -172,6 +172,23 @@ async function statusBarText(page, idSuffix = 'bestBidAsk') {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * The status bar text taken apart: `BTCUSDT 61,659.7 / 61,659.8 · stale 12s · custom 127.0.0.1:4000`
+ * → { symbol, bid, ask, markers: ['stale 12s', 'custom 127.0.0.1:4000'] }; null when it is not that shape.
+ */
+function parseStatusBar(text) {
+  const m = /^([A-Z0-9]+) (\S+) \/ (\S+)((?: · [^·]+)*)$/.exec(text || '');
+  if (!m) return null;
+  return { symbol: m[1], bid: m[2], ask: m[3], markers: m[4].split(' · ').map((s) => s.trim()).filter((s) => s !== '') };
+}
+
+/** True for a status bar reading live prices on `symbol`: no marker but the source's (custom endpoint, demo) or the book's age. */
+function isLiveStatusBar(text, symbol, decimals) {
+  const p = parseStatusBar(text);
+  const price = new RegExp(`^[\\d,]+\\.\\d{${decimals}}$`);
+  return p !== null && p.symbol === symbol && price.test(p.bid) && price.test(p.ask) && p.markers.every((m) => /^(custom |demo$|\d+s old$)/.test(m));
+}
+
 /** The order-book webview's document (a FrameLocator). */
 function webview(page) {
   return page.frameLocator(WEBVIEW_IFRAME).frameLocator(WEBVIEW_ACTIVE_FRAME);
@@ -198,6 +215,8 @@ async function readHeader(page) {
         spread: t('.stat.spread .stat-value'),
         mid: t('.stat.mid .stat-value'),
         imbalance: t('.stat.imbalance .stat-value'),
+        verified: h.querySelector('.verified')?.hidden ? '' : t('.verified'),
+        figuresOpacity: Number(getComputedStyle(h.querySelector('.figures') || h).opacity),
       };
     }, null, { timeout: 5000 });
 }
@@ -329,6 +348,8 @@ module.exports = {
   ensureOrderBookOpen,
   selectSymbol,
   statusBarText,
+  parseStatusBar,
+  isLiveStatusBar,
   webview,
   webviewText,
   readHeader,

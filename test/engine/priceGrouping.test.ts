@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { OrderBook } from '../../src/engine/book/orderBook';
 import {
   aggregateSide,
-  groupingSteps,
   validateGrouping,
 } from '../../src/engine/analysis/priceGrouping';
 
@@ -17,18 +16,6 @@ function pairs(prices: Float64Array, qtys: Float64Array, n: number): Array<[numb
 }
 
 describe('priceGrouping', () => {
-  describe('groupingSteps', () => {
-    it('offers ×1, ×10, ×100, ×1000 of a 0.1 tick as the exact prices 0.1, 1, 10, 100', () => {
-      assert.deepEqual(groupingSteps(0.1), [0.1, 1, 10, 100]);
-    });
-
-    it('gives exact decimals for a 0.01 tick, where float multiplication would not', () => {
-      // 3 * 0.01 style products drift; the steps must be the doubles the literals parse to.
-      assert.deepEqual(groupingSteps(0.01), [0.01, 0.1, 1, 10]);
-      assert.deepEqual(groupingSteps(0.01, [1, 3, 7]), [0.01, 0.03, 0.07]);
-    });
-  });
-
   describe('validateGrouping', () => {
     it('converts a whole multiple of the tick into ticks despite float noise in the ratio', () => {
       assert.equal(validateGrouping(0.1, 0.3), 3);

@@ -43,6 +43,8 @@ describe('FlowSight in a real VS Code', function () {
   });
 
   after(async () => {
+    await config().update('streamUrl', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('restUrl', undefined, vscode.ConfigurationTarget.Global);
     await exchange?.stop();
   });
 
@@ -58,7 +60,7 @@ describe('FlowSight in a real VS Code', function () {
     try {
       const top = exchange.topOfBook('BTCUSDT', 1);
       const expected = `BTCUSDT ${formatPrice(top.bids[0][0], 1)} / ${formatPrice(top.asks[0][0], 1)}`;
-      await waitFor(`status bar text "${expected}"`, () => api.statusBar.text === expected);
+      await waitFor(`status bar text "${expected}"`, () => api.statusBar.text.startsWith(`${expected} · `) || api.statusBar.text === expected);
     } finally {
       exchange.resume();
     }
@@ -142,6 +144,51 @@ describe('FlowSight in a real VS Code', function () {
     assert.equal(config().inspect<string>('streamUrl')?.workspaceValue, undefined, 'VS Code drops a workspace value of a machine-scoped setting');
     assert.equal(api.settings().streamUrl, exchange.wsUrl);
     assert.equal(api.feed.status?.health.endpoint.streamUrl, exchange.wsUrl);
+  });
+
+  it('shows the same best bid / ask in the status bar, the panel and the health view: one frame', async () => {
+    const panel = await waitFor('the panel', () => api.panel());
+    await waitFor('frames painted', () => panel.framesPainted > 3);
+    const touch = (bid: number, ask: number): string => `${formatPrice(bid, 1)} / ${formatPrice(ask, 1)}`;
+    const treeTouch = (): string | undefined => {
+      const book = api.tree.getChildren().find((r) => r.label === 'Book');
+      return book?.children.find((c) => c.label === 'Best bid / ask')?.description as string | undefined;
+    };
+    const statusBarTouch = (): string | undefined => /^(?:\$\([^)]*\) )?BTCUSDT ([\d,.]+ \/ [\d,.]+)/.exec(api.statusBar.text)?.[1];
+    // In a moving market: whenever two surfaces show the same frame, they show the same touch.
+    let sameFrame = 0;
+    const deadline = Date.now() + 4000;
+    while (Date.now() < deadline) {
+      const snapshot = panel.lastSnapshot;
+      const panelTouch = snapshot ? touch(snapshot.bestBid, snapshot.bestAsk) : undefined;
+      if (snapshot && snapshot.seq === api.statusBar.frameId) {
+        sameFrame++;
+        assert.equal(statusBarTouch(), panelTouch, `frame ${snapshot.seq}: status bar vs panel`);
+      }
+      if (api.tree.frameId !== undefined && api.tree.frameId === api.statusBar.frameId) assert.equal(treeTouch(), statusBarTouch(), `frame ${api.tree.frameId}: health view vs status bar`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(sameFrame > 0, 'the status bar and the panel showed the same frame at least once');
+    // At a paused exchange: all three settle on the exchange's own touch.
+    exchange.pause();
+    try {
+      const top = exchange.topOfBook('BTCUSDT', 1);
+      const expected = touch(top.bids[0][0], top.asks[0][0]);
+      await waitFor(`the status bar to show ${expected}`, () => statusBarTouch() === expected);
+      await waitFor(`the panel to show ${expected}`, () => panel.lastSnapshot && touch(panel.lastSnapshot.bestBid, panel.lastSnapshot.bestAsk) === expected);
+      await waitFor(`the health view to show ${expected}`, () => treeTouch() === expected);
+      assert.equal(statusBarTouch(), treeTouch());
+    } finally {
+      exchange.resume();
+    }
+  });
+
+  it('marks the local exchange as a custom endpoint in the status bar and the health view', async () => {
+    await waitFor('the status bar marker', () => api.statusBar.text.includes(`custom ${new URL(exchange.wsUrl).host}`));
+    api.tree.refresh();
+    const connection = api.tree.getChildren().find((r) => r.label === 'Connection');
+    const endpoint = connection?.children.find((c) => c.label === 'Endpoint');
+    assert.match(String(endpoint?.description), new RegExp(`^custom endpoint ${exchange.wsUrl.replace(/[.]/g, '\\.')}`));
   });
 
   it('refuses a bad setting with a warning and keeps the last good value', async () => {

@@ -90,8 +90,10 @@ describe('panel view helpers', () => {
         bestAsk: 61659.8,
         bestBidQty: 1.5,
         bestAskQty: 0.25,
+        state: 'live',
       } as BookSnapshotMessage;
       assert.equal(summaryText(snapshot), 'BTCUSDT best bid 61,659.7, size 1.50; best ask 61,659.8, size 0.25.');
+      assert.equal(summaryText({ ...snapshot, state: 'stale' }), 'BTCUSDT (stale) best bid 61,659.7, size 1.50; best ask 61,659.8, size 0.25.');
       const throttle = new AnnounceThrottle(1000);
       assert.equal(throttle.shouldAnnounce('a', 0), true);
       assert.equal(throttle.shouldAnnounce('b', 500), false);
@@ -106,7 +108,7 @@ describe('panel view helpers', () => {
       assert.equal(groupingLabel(10, 0.1), '1');
       assert.equal(groupingLabel(1000, 0.1), '100');
       assert.equal(groupingLabel(100, 0.00001), '0.001');
-      assert.equal(groupingLabel(10, 0), '×10');
+      assert.equal(groupingLabel(10, 0), '10 ticks');
     });
   });
 });

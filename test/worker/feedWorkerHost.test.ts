@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { FeedWorkerHost } from '../../src/engine/worker/feedWorkerHost';
-import { decodeRecord, encodeSnapshot, encodeStatus, RecordKind } from '../../src/engine/worker/ringRecords';
-import type { WorkerViewConfig } from '../../src/engine/worker/workerProtocol';
+import { decodeRecord, encodeFrame, RecordKind } from '../../src/engine/worker/ringRecords';
+import type { WorkerStatus, WorkerViewConfig } from '../../src/engine/worker/workerProtocol';
 import type { BookSnapshotMessage } from '../../src/shared/panelProtocol';
 import { RECORDING_FIXTURE } from '../engine/support/recordingFixture';
 
@@ -22,7 +22,8 @@ async function waitFor<T>(what: string, check: () => T | undefined | false, time
 
 function sampleSnapshot(): BookSnapshotMessage {
   return {
-    type: 'snapshot', seq: 7, sentAt: 1, symbol: 'BTCUSDT', state: 'live', reason: 'ok', tickSize: 0.1, groupTicks: 10,
+    type: 'snapshot', seq: 7, sentAt: 1, sourceKey: 'k', sourceKind: 'binance', symbol: 'BTCUSDT', state: 'live', reason: 'ok',
+    stateAgeMs: 12, dataAgeMs: 3, verifiedAgeMs: NaN, tickSize: 0.1, groupTicks: 10,
     bestBid: 61659.7, bestAsk: NaN, bestBidQty: 1.486, bestAskQty: 0, spread: NaN, mid: NaN, microPrice: NaN, imbalance: 1,
     lastUpdateId: 5123135475514, eventTime: 1723161601105,
     bids: { prices: Float64Array.from([61659, 61658]), qtys: Float64Array.from([1.5, 2.25]) },
@@ -34,18 +35,20 @@ function sampleSnapshot(): BookSnapshotMessage {
 }
 
 describe('ring records', () => {
-  it('carry a snapshot across as bytes and back, typed arrays, NaN and null included', () => {
+  it('carry a frame — status and snapshot together — across as bytes and back, typed arrays, NaN and null included', () => {
     const snapshot = sampleSnapshot();
-    const record = decodeRecord(encodeSnapshot(snapshot));
-    assert.equal(record.kind, RecordKind.Snapshot);
-    assert.deepEqual(record.kind === RecordKind.Snapshot ? record.snapshot : undefined, snapshot);
+    const status = { frameId: 7, a: NaN, b: Infinity, c: [1, -Infinity], d: null, e: 'x' };
+    const record = decodeRecord(encodeFrame(status, snapshot));
+    assert.equal(record.kind, RecordKind.Frame);
+    assert.deepEqual(record.snapshot, snapshot);
+    assert.deepEqual(record.status, status);
   });
 
-  it('carry a status record with non-finite numbers intact', () => {
+  it('carry a frame without a snapshot (panel hidden) with non-finite numbers intact', () => {
     const status = { a: NaN, b: Infinity, c: [1, -Infinity], d: null, e: 'x' };
-    const record = decodeRecord(encodeStatus(status));
-    assert.equal(record.kind, RecordKind.Status);
-    assert.deepEqual(record.kind === RecordKind.Status ? record.status : undefined, status);
+    const record = decodeRecord(encodeFrame(status, undefined));
+    assert.equal(record.snapshot, undefined);
+    assert.deepEqual(record.status, status);
   });
 });
 
@@ -101,13 +104,63 @@ describe('FeedWorkerHost (feed in a worker thread, frames over the SharedArrayBu
     await waitFor('frames once shown', () => frames > 0);
   });
 
+  it('gives the status and the ladder of one frame the same id and the same best bid / ask', async () => {
+    host = new FeedWorkerHost({ workerScript: WORKER, source: { kind: 'demo', symbol: 'BTCUSDT', depthMode: 'full' }, view: VIEW, ringBytes: 1 << 20 });
+    const pairs: Array<{ status: WorkerStatus; snapshot: BookSnapshotMessage }> = [];
+    let lastStatus: WorkerStatus | undefined;
+    host.onStatus((s) => (lastStatus = s));
+    host.onSnapshot((snapshot) => {
+      if (lastStatus) pairs.push({ status: lastStatus, snapshot });
+    });
+    await waitFor('20 live frames', () => pairs.filter((p) => p.snapshot.state === 'live').length >= 20);
+    for (const { status, snapshot } of pairs) {
+      assert.equal(snapshot.seq, status.frameId, 'one frame, one id');
+      assert.equal(snapshot.sourceKey, status.sourceKey);
+      assert.equal(Object.is(snapshot.bestBid, status.top.bestBid) && Object.is(snapshot.bestAsk, status.top.bestAsk), true, `frame ${status.frameId}: ${snapshot.bestBid}/${snapshot.bestAsk} vs ${status.top.bestBid}/${status.top.bestAsk}`);
+      assert.equal(snapshot.state, status.display.state);
+    }
+    const ids = pairs.map((p) => p.snapshot.seq);
+    assert.ok(ids.every((id, i) => i === 0 || id > ids[i - 1]), 'frame ids increase');
+  });
+
+  it('freezes the top of book on every surface while paused, and says paused', async () => {
+    host = new FeedWorkerHost({ workerScript: WORKER, source: { kind: 'demo', symbol: 'BTCUSDT', depthMode: 'full', seed: 3 }, view: VIEW, ringBytes: 1 << 20 });
+    let snapshot: BookSnapshotMessage | undefined;
+    host.onSnapshot((s) => (snapshot = s));
+    await waitFor('live', () => host!.status?.display.state === 'live' && snapshot?.state === 'live');
+    host.setPaused(true);
+    const paused = await waitFor('a paused frame', () => (host!.status?.display.state === 'paused' ? host!.status : undefined));
+    await new Promise((r) => setTimeout(r, 600));
+    const later = host.status!;
+    assert.ok(later.frameId > paused.frameId, 'frames keep coming while paused');
+    assert.deepEqual(later.top, paused.top, 'the top stays that of the pause');
+    assert.equal(snapshot!.state, 'paused');
+    assert.equal(snapshot!.bestBid, later.top.bestBid);
+    assert.ok(later.dataAgeMs >= 500, `the paused book ages (${later.dataAgeMs} ms)`);
+    host.setPaused(false);
+    await waitFor('live again', () => host!.status?.display.state === 'live');
+  });
+
+  it('sends an empty frame for a source that failed before it had a book, so no old book stays on screen', async () => {
+    host = new FeedWorkerHost({ workerScript: WORKER, source: { kind: 'replay', file: path.join(__dirname, 'no-such-recording.gz'), speed: 1, depthMode: 'full' }, view: VIEW, ringBytes: 1 << 20 });
+    let snapshot: BookSnapshotMessage | undefined;
+    host.onSnapshot((s) => (snapshot = s));
+    const frame = await waitFor('a failed frame', () => (snapshot?.state === 'failed' ? snapshot : undefined));
+    assert.equal(frame.bids.prices.length + frame.asks.prices.length, 0);
+    assert.match(frame.reason, /cannot read recording/);
+    assert.equal(host.status?.display.state, 'failed');
+    assert.equal(host.status?.health.metrics.messagesPerSecond, 0, 'a status the surfaces can read, metrics included');
+  });
+
   it('replays a recording in the worker', async () => {
     host = new FeedWorkerHost({ workerScript: WORKER, source: { kind: 'replay', file: RECORDING_FIXTURE, speed: 50, depthMode: 'full' }, view: VIEW, ringBytes: 1 << 20 });
     const status = await waitFor('replay live', () => (host!.status?.health.state === 'live' ? host!.status : undefined));
     assert.equal(status.health.symbol, 'BTCUSDT');
     assert.equal(status.source, 'replay');
+    assert.equal(status.display.state, 'replay');
+    assert.ok(status.display.eventTime > Date.UTC(2024, 7, 8) && status.display.eventTime < Date.UTC(2024, 7, 10), 'named by the recording’s event time');
     host.setPaused(true);
-    await waitFor('paused status', () => host!.status?.paused === true);
+    await waitFor('paused status', () => host!.status?.paused === true && host!.status.display.state === 'paused');
   });
 
   it('stops the worker thread, its sockets and its demo exchange on dispose', async () => {

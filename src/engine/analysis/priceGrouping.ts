@@ -9,12 +9,6 @@ import { priceScaleFor, priceScaleOf } from './bookStats';
 /** Tick multiples offered to the user: 0.1 → 1 → 10 → 100 for a 0.1 tick. */
 export const DEFAULT_GROUPING_MULTIPLES: readonly number[] = [1, 10, 100, 1000];
 
-/** The groupings a user can pick for a tick size, as exact prices (0.1 → [0.1, 1, 10, 100]). */
-export function groupingSteps(tickSize: number, multiples: readonly number[] = DEFAULT_GROUPING_MULTIPLES): number[] {
-  const scale = priceScaleFor(tickSize);
-  return multiples.map((m) => scale.toPrice(m));
-}
-
 /**
  * Converts a grouping price into whole ticks. Throws a RangeError unless it is a positive integer
  * multiple of the tick size (0.3 on a 0.1 tick is 3 ticks; 0.15 is refused).

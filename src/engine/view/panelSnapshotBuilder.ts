@@ -3,7 +3,7 @@ import { aggregateSide } from '../analysis/priceGrouping';
 import { imbalance, microPrice } from '../analysis/bookStats';
 import { TradeFlow } from '../analysis/tradeFlow';
 import type { Disposer } from '../core/eventBus';
-import type { BookSnapshotMessage, PanelFeedState } from '../../shared/panelProtocol';
+import type { BookSnapshotMessage, PanelFeedState, PanelSourceKind } from '../../shared/panelProtocol';
 
 export interface PanelViewOptions {
   /** Grouping in ticks (1 = the tick size). */
@@ -14,6 +14,23 @@ export interface PanelViewOptions {
   tapeSize: number;
 }
 
+/** What a frame says about itself besides the book: its id, where it comes from, how old it is. */
+export interface FrameMeta {
+  readonly seq: number;
+  readonly sentAt: number;
+  readonly sourceKey: string;
+  readonly sourceKind: PanelSourceKind;
+  /** The symbol asked for, shown while there is no book yet. */
+  readonly symbol: string;
+  readonly state: PanelFeedState;
+  readonly reason: string;
+  readonly stateAgeMs: number;
+  readonly dataAgeMs: number;
+  readonly verifiedAgeMs: number;
+}
+
+const NO_PRICES = new Float64Array(0);
+
 /**
  * Turns the engine's state into the panel's frame: the book aggregated to the grouping (best first,
  * typed arrays), the touch, spread, mid, micro-price, imbalance, the last trade and the tape. Runs
@@ -23,7 +40,6 @@ export class PanelSnapshotBuilder {
   private flow: TradeFlow;
   private flowSymbol: string;
   private unsubscribe: Disposer;
-  private seq = 0;
   private bidPrices = new Float64Array(0);
   private bidQtys = new Float64Array(0);
   private askPrices = new Float64Array(0);
@@ -59,10 +75,13 @@ export class PanelSnapshotBuilder {
     this.unsubscribe();
   }
 
-  /** A frame of the current book, or undefined when there is no engine yet. */
-  build(state: PanelFeedState, reason: string, now: number): BookSnapshotMessage | undefined {
+  /**
+   * A frame of the current book. Without an engine (nothing known yet, or a source that failed before
+   * it had a book) the frame is empty, so the page drops whatever it showed before and says why.
+   */
+  build(meta: FrameMeta): BookSnapshotMessage {
     const engine = this.engineOf();
-    if (!engine) return undefined;
+    if (!engine) return emptyFrame(meta);
     if (engine.symbol !== this.flowSymbol) this.resetFlow(engine);
     const book = engine.book;
     const perSide = Math.max(1, Math.floor(this.view.maxVisibleRows / 2));
@@ -90,12 +109,9 @@ export class PanelSnapshotBuilder {
     const last = engine.lastTrade;
 
     return {
+      ...meta,
       type: 'snapshot',
-      seq: ++this.seq,
-      sentAt: now,
       symbol: engine.symbol,
-      state,
-      reason,
       tickSize: book.tickSize,
       groupTicks,
       bestBid,
@@ -129,4 +145,29 @@ export class PanelSnapshotBuilder {
     this.askPrices = new Float64Array(rows);
     this.askQtys = new Float64Array(rows);
   }
+}
+
+function emptyFrame(meta: FrameMeta): BookSnapshotMessage {
+  const side = { prices: NO_PRICES, qtys: NO_PRICES };
+  return {
+    ...meta,
+    type: 'snapshot',
+    tickSize: 0,
+    groupTicks: 1,
+    bestBid: NaN,
+    bestAsk: NaN,
+    bestBidQty: 0,
+    bestAskQty: 0,
+    spread: NaN,
+    mid: NaN,
+    microPrice: NaN,
+    imbalance: NaN,
+    lastUpdateId: 0,
+    eventTime: 0,
+    bids: side,
+    asks: side,
+    lastTrade: null,
+    trades: { times: NO_PRICES, prices: NO_PRICES, qtys: NO_PRICES, sides: new Int8Array(0) },
+    cvd: 0,
+  };
 }

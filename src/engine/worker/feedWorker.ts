@@ -3,18 +3,37 @@ import { SharedRing } from '../core/sharedRing';
 import { MarketFeed } from '../live/marketFeed';
 import { ReplayFeed } from '../replay/replayFeed';
 import { LocalExchange } from '../exchange/localExchange';
-import { PanelSnapshotBuilder } from '../view/panelSnapshotBuilder';
-import { validateGrouping } from '../analysis/priceGrouping';
-import type { PanelFeedState } from '../../shared/panelProtocol';
+import { PanelSnapshotBuilder, type FrameMeta } from '../view/panelSnapshotBuilder';
+import type { FeedHealth } from '../live/feedHealth';
+import { EngineMetrics } from '../metrics/engineMetrics';
+import { resolveGrouping } from '../view/groupingChoice';
+import type { BookSnapshotMessage, PanelFeedState } from '../../shared/panelProtocol';
 import type { FeedSourceConfig, HostToWorker, WorkerStart, WorkerStatus, WorkerToHost, WorkerViewConfig } from './workerProtocol';
-import { encodeSnapshot, encodeStatus } from './ringRecords';
+import { encodeFrame } from './ringRecords';
 
 /**
  * The feed worker: runs the WebSocket manager (or a replay, or the demo exchange) and the engine off
- * the extension host's main thread. It writes panel frames and status records into a SharedRing and
- * pokes the host with a tiny message so it reads them; the host never touches a socket or a book.
+ * the extension host's main thread. Once per tick it takes one frame — the status with the top of
+ * book, and the panel's ladder of the same moment while the panel is visible — writes it into a
+ * SharedRing and pokes the host with a tiny message so it reads it; the host never touches a socket
+ * or a book.
  */
 type Source = MarketFeed | ReplayFeed;
+
+/** The page of a paused display: what the book was when the user paused. */
+interface Frozen {
+  readonly at: number;
+  readonly top: WorkerStatus['top'];
+  readonly snapshot: BookSnapshotMessage | undefined;
+}
+
+/** The source's book was last seen changing here (the page fades what has not changed for a while). */
+interface BookChange {
+  updateId: number;
+  at: number;
+}
+
+let workerStarts = 0;
 
 class FeedWorker {
   private source: Source | undefined;
@@ -23,8 +42,13 @@ class FeedWorker {
   private builder: PanelSnapshotBuilder | undefined;
   private view: WorkerViewConfig | undefined;
   private sourceConfig: FeedSourceConfig | undefined;
-  private frameTimer: NodeJS.Timeout | undefined;
-  private statusTimer: NodeJS.Timeout | undefined;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private statusIntervalMs = 250;
+  private frameId = 0;
+  private sourceStart = '';
+  private bookChange: BookChange = { updateId: -1, at: Date.now() };
+  private frozen: Frozen | undefined;
+  private warnedFrameBytes = 0;
   private paused = false;
   private stopping = false;
   private readonly disposers: Array<() => void> = [];
@@ -44,6 +68,8 @@ class FeedWorker {
         }
         try {
           await source.setSymbol(message.symbol);
+          // A paused display shows the symbol it now is on, not the one it was paused on.
+          this.frozen = this.paused ? this.freeze() : undefined;
           this.applyView();
           this.reply(message.id, true, source.symbol);
         } catch (err) {
@@ -59,10 +85,12 @@ class FeedWorker {
         this.applyView();
         return;
       case 'setPaused':
+        if (message.paused === this.paused) return;
+        // The display stops where it is, on every surface: the book of this moment is kept and shown.
         this.paused = message.paused;
+        this.frozen = message.paused ? this.freeze() : undefined;
         if (this.source instanceof ReplayFeed) this.source.setPaused(message.paused);
-        this.writeStatus();
-        this.scheduleFrames();
+        this.scheduleTicks();
         return;
       case 'listSymbols': {
         const source = this.source;
@@ -100,6 +128,8 @@ class FeedWorker {
     this.ring = SharedRing.attach(message.ring);
     this.view = message.view;
     this.sourceConfig = message.source;
+    this.statusIntervalMs = Math.max(16, message.statusIntervalMs);
+    this.sourceStart = `${process.pid}.${++workerStarts}.${Date.now()}`;
     const log = (level: 'info' | 'warn' | 'error', text: string): void => this.post({ type: 'log', level, message: text });
     const source = message.source;
     try {
@@ -136,99 +166,151 @@ class FeedWorker {
         lastSignalLog = signal.time;
         log('info', `signal ${signal.symbol}: ${signal.message}`);
       }));
-      if (feed instanceof MarketFeed) feed.onHealthChange(() => this.writeStatus());
+      if (feed instanceof MarketFeed) feed.onHealthChange(() => this.writeFrame());
+      // Frames from the start: the first one, empty, tells every surface that the old source is gone.
+      this.scheduleTicks();
       await feed.start();
-      // The symbol's tick size is known now: resolve the grouping against it.
-      this.builder.setView(this.panelView());
     } catch (err) {
       log('error', (err as Error).message);
     }
-    this.statusTimer = setInterval(() => this.writeStatus(), message.statusIntervalMs);
-    this.writeStatus();
-    this.scheduleFrames();
+    // The symbol's tick size is known now: resolve the grouping against it.
+    this.applyView();
   }
+
+  private groupingProblem = '';
 
   private panelView(): { groupTicks: number; maxVisibleRows: number; tapeSize: number } {
     const view = this.view!;
-    let groupTicks = 1;
-    const tick = this.source?.engine?.book.tickSize;
-    if (view.grouping !== 'auto' && tick !== undefined) {
-      try {
-        groupTicks = validateGrouping(tick, view.grouping);
-      } catch (err) {
-        this.post({ type: 'log', level: 'warn', message: `price grouping ${view.grouping} does not fit ${this.source?.symbol} (tick ${tick}): ${(err as Error).message}; showing the tick size` });
-      }
-    }
+    const tick = this.source?.engine?.book.tickSize ?? 0;
+    const { groupTicks, problem } = resolveGrouping(tick, view.grouping);
+    const said = problem === undefined ? '' : `${this.source?.symbol}: ${problem}`;
+    if (said !== '' && said !== this.groupingProblem) this.post({ type: 'log', level: 'warn', message: said });
+    this.groupingProblem = said;
     return { groupTicks, maxVisibleRows: view.maxVisibleRows, tapeSize: view.tapeSize };
   }
 
   private applyView(): void {
     this.builder?.setView(this.panelView());
-    this.scheduleFrames();
+    this.scheduleTicks();
   }
 
-  private scheduleFrames(): void {
-    if (this.frameTimer) clearInterval(this.frameTimer);
-    this.frameTimer = undefined;
+  /** One frame now, then one per tick: the panel's refresh rate while it is visible and live, the status rate otherwise. */
+  private scheduleTicks(): void {
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = undefined;
     const view = this.view;
-    if (!view || !view.panelVisible || this.stopping) return;
+    if (!view || this.stopping) return;
     this.writeFrame();
-    if (this.paused) return;
-    this.frameTimer = setInterval(() => this.writeFrame(), Math.max(16, view.refreshIntervalMs));
+    const everyMs = view.panelVisible && !this.paused ? Math.max(16, view.refreshIntervalMs) : this.statusIntervalMs;
+    this.tickTimer = setInterval(() => this.writeFrame(), everyMs);
   }
 
-  private panelState(): { state: PanelFeedState; reason: string } {
+  private panelState(now: number, health: FeedHealth | undefined): { state: PanelFeedState; reason: string; stateAgeMs: number } {
     const source = this.source;
-    if (!source) return { state: 'idle', reason: 'starting' };
-    if (this.paused) return { state: 'paused', reason: 'paused by the user' };
-    const health = source.health();
-    if (source instanceof ReplayFeed && health.state === 'live') return { state: 'replay', reason: health.reason };
-    return { state: health.state, reason: health.reason };
+    if (!source || !health) return { state: 'idle', reason: 'starting', stateAgeMs: 0 };
+    const stateAgeMs = Math.max(0, now - health.since);
+    // A paused display still says when the feed behind it fails: that outranks "paused".
+    const healthy = health.state === 'live' || (source instanceof ReplayFeed && health.state === 'idle');
+    if (this.frozen && healthy) return { state: 'paused', reason: 'paused by the user', stateAgeMs: now - this.frozen.at };
+    if (source instanceof ReplayFeed && health.state === 'live') return { state: 'replay', reason: health.reason, stateAgeMs };
+    return { state: health.state, reason: health.reason, stateAgeMs };
   }
 
+  /** Notes when the book last moved, so a frame can say how old its numbers are. */
+  private dataAgeMs(now: number): number {
+    const updateId = this.source?.engine?.book.lastUpdateId ?? -1;
+    if (!this.frozen && updateId !== this.bookChange.updateId) this.bookChange = { updateId, at: now };
+    return Math.max(0, now - this.bookChange.at);
+  }
+
+  private frameMeta(now: number, health: FeedHealth | undefined): FrameMeta {
+    const source = this.source;
+    const config = this.sourceConfig!;
+    const { state, reason, stateAgeMs } = this.panelState(now, health);
+    // FeedHealth.book.verifiedAt (epoch ms of the last REST snapshot that matched the book) comes with the verifying synchronizer.
+    const verifiedAt = (health?.book as { verifiedAt?: number } | undefined)?.verifiedAt;
+    const symbol = source?.symbol || (config.kind === 'replay' ? '' : config.symbol);
+    return {
+      seq: this.frameId,
+      sentAt: now,
+      sourceKey: `${this.sourceStart}|${config.kind}|${symbol}`,
+      sourceKind: config.kind,
+      symbol,
+      state,
+      reason,
+      stateAgeMs,
+      dataAgeMs: this.dataAgeMs(now),
+      verifiedAgeMs: typeof verifiedAt === 'number' && Number.isFinite(verifiedAt) ? Math.max(0, now - verifiedAt) : NaN,
+    };
+  }
+
+  private freeze(): Frozen {
+    const now = Date.now();
+    return { at: now, top: this.liveTop(), snapshot: this.builder?.build(this.frameMeta(now, this.source?.health())) };
+  }
+
+  private liveTop(): WorkerStatus['top'] {
+    const engine = this.source?.engine;
+    const last = engine?.lastTrade;
+    return {
+      bestBid: engine?.book.bestPrice('bid') ?? NaN,
+      bestBidQty: engine?.book.bestQty('bid') ?? 0,
+      bestAsk: engine?.book.bestPrice('ask') ?? NaN,
+      bestAskQty: engine?.book.bestQty('ask') ?? 0,
+      lastTradePrice: last?.price ?? NaN,
+      lastTradeQty: last?.qty ?? 0,
+      lastTradeSide: last ? (last.buyerIsMaker ? 'sell' : 'buy') : '',
+    };
+  }
+
+  /**
+   * Takes one frame: the status and the top of book, and the panel's ladder of the same moment when
+   * the panel is visible. While paused, the top and the ladder are those of the moment of the pause.
+   */
   private writeFrame(): void {
     const ring = this.ring;
-    const builder = this.builder;
-    if (!ring || !builder) return;
-    const { state, reason } = this.panelState();
-    const snapshot = builder.build(state, reason, Date.now());
-    if (!snapshot) return;
-    const record = encodeSnapshot(snapshot);
-    if (record.length > ring.maxRecordBytes) {
-      this.post({ type: 'log', level: 'warn', message: `a frame of ${record.length} bytes does not fit the ${ring.capacityBytes}-byte ring; raise flowsight.bufferSize` });
-      return;
-    }
-    ring.writeOrDrop(record);
-    this.post({ type: 'ring' });
-  }
-
-  private writeStatus(): void {
-    const ring = this.ring;
     const source = this.source;
-    if (!ring || !source) return;
-    const health = source.health();
+    if (!ring || !source || !this.sourceConfig) return;
+    const now = Date.now();
+    this.frameId++;
+    const health = completeHealth(source.health(), now);
+    const meta = this.frameMeta(now, health);
     const engine = source.engine;
-    const last = engine?.lastTrade;
+    const frozen = this.frozen;
+    // The grouping is resolved against the tick of the book now shown (a symbol switch or an engine
+    // rebuilt for a new tick size changes it without any setting changing).
+    const panelView = this.panelView();
+    this.builder?.setView(panelView);
+    let snapshot: BookSnapshotMessage | undefined;
+    if (this.view?.panelVisible && this.builder) {
+      snapshot = frozen?.snapshot ? { ...frozen.snapshot, ...meta, symbol: frozen.snapshot.symbol } : this.builder.build(meta);
+    }
     const stats = ring.stats();
     const status: WorkerStatus = {
-      source: this.sourceConfig!.kind,
+      frameId: this.frameId,
+      source: this.sourceConfig.kind,
+      sourceKey: meta.sourceKey,
       paused: this.paused,
+      pausedAt: frozen?.at,
       health,
-      tickSize: engine?.book.tickSize ?? 0,
-      top: {
-        bestBid: engine?.book.bestPrice('bid') ?? NaN,
-        bestBidQty: engine?.book.bestQty('bid') ?? 0,
-        bestAsk: engine?.book.bestPrice('ask') ?? NaN,
-        bestAskQty: engine?.book.bestQty('ask') ?? 0,
-        lastTradePrice: last?.price ?? NaN,
-        lastTradeQty: last?.qty ?? 0,
-        lastTradeSide: last ? (last.buyerIsMaker ? 'sell' : 'buy') : '',
-      },
+      tickSize: frozen?.snapshot?.tickSize || (engine?.book.tickSize ?? 0),
+      groupTicks: snapshot?.groupTicks ?? panelView.groupTicks,
+      dataAgeMs: meta.dataAgeMs,
+      display: { state: meta.state, reason: meta.reason, stateAgeMs: meta.stateAgeMs, eventTime: frozen?.snapshot?.eventTime ?? engine?.book.eventTime ?? 0, verifiedAgeMs: meta.verifiedAgeMs },
+      top: frozen?.top ?? this.liveTop(),
       ring: { capacityBytes: stats.capacityBytes, usedBytes: stats.usedBytes, highWaterBytes: stats.highWaterBytes, dropped: stats.dropped, written: stats.written },
       demoEndpoint: this.exchange ? { wsUrl: this.exchange.wsUrl, restUrl: this.exchange.restUrl } : undefined,
-      time: Date.now(),
+      time: now,
     };
-    ring.writeOrDrop(encodeStatus(status));
+    let record = encodeFrame(status, snapshot);
+    if (record.length > ring.maxRecordBytes) {
+      if (record.length > this.warnedFrameBytes) {
+        this.warnedFrameBytes = record.length;
+        this.post({ type: 'log', level: 'warn', message: `a frame of ${record.length} bytes does not fit the ${ring.capacityBytes}-byte ring; the ladder is left out until flowsight.bufferSize is raised` });
+      }
+      record = encodeFrame(status, undefined);
+    }
+    ring.writeOrDrop(record);
     this.post({ type: 'ring' });
   }
 
@@ -238,10 +320,8 @@ class FeedWorker {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.frameTimer) clearInterval(this.frameTimer);
-    if (this.statusTimer) clearInterval(this.statusTimer);
-    this.frameTimer = undefined;
-    this.statusTimer = undefined;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = undefined;
     this.builder?.dispose();
     for (const dispose of this.disposers.splice(0)) dispose();
     await this.source?.stop();
@@ -249,6 +329,14 @@ class FeedWorker {
     this.source = undefined;
     this.exchange = undefined;
   }
+}
+
+/**
+ * A replay that has not read its file (or could not) has no engine and reports no metrics; the
+ * surfaces read them from every frame, so such a frame carries empty ones.
+ */
+function completeHealth(health: FeedHealth, now: number): FeedHealth {
+  return (health.metrics as FeedHealth['metrics'] | undefined) === undefined ? { ...health, metrics: new EngineMetrics().snapshot(now) } : health;
 }
 
 function assertNever(value: never): never {

@@ -5,7 +5,7 @@ import { bookHealth, type FeedHealth } from '../live/feedHealth';
 import { EngineMetrics } from '../metrics/engineMetrics';
 import { WorkerRestartPolicy, type WorkerRestartOptions } from './workerRestartPolicy';
 import type { BookSnapshotMessage } from '../../shared/panelProtocol';
-import { decodeRecord, RecordKind } from './ringRecords';
+import { decodeRecord } from './ringRecords';
 import type { FeedSourceConfig, HostToWorker, SymbolChoice, WorkerStatus, WorkerToHost, WorkerViewConfig } from './workerProtocol';
 
 export interface FeedWorkerHostOptions {
@@ -58,7 +58,7 @@ export class FeedWorkerHost {
   private currentSource: FeedSourceConfig;
   private currentView: WorkerViewConfig;
   private paused = false;
-  /** Records the host skipped because a newer one of the same kind followed in the same batch. */
+  /** Frames the host skipped because a newer one followed in the same batch. */
   skippedFrames = 0;
   framesRead = 0;
 
@@ -135,6 +135,8 @@ export class FeedWorkerHost {
         streams: [],
         metrics: new EngineMetrics().snapshot(now),
       },
+      display: { state, reason, stateAgeMs: 0, eventTime: 0, verifiedAgeMs: NaN },
+      dataAgeMs: NaN,
       top: { bestBid: NaN, bestBidQty: 0, bestAsk: NaN, bestAskQty: 0, lastTradePrice: NaN, lastTradeQty: 0, lastTradeSide: '' },
       time: now,
     };
@@ -267,31 +269,23 @@ export class FeedWorkerHost {
     }
   }
 
-  /** Reads everything waiting; only the newest frame and status are decoded and passed on. */
+  /**
+   * Reads everything waiting; only the newest frame is decoded. Its status and its snapshot are
+   * passed on together, so the status bar, the health view and the panel all get the same frame.
+   */
   private drain(): void {
-    let lastSnapshot: Uint8Array | undefined;
-    let lastStatus: Uint8Array | undefined;
+    let newest: Uint8Array | undefined;
     this.ring.readBatch((bytes) => {
-      // The view is only valid during the callback: keep a copy of the newest of each kind.
-      if (bytes[0] === RecordKind.Snapshot) {
-        if (lastSnapshot) this.skippedFrames++;
-        lastSnapshot = bytes.slice();
-      } else {
-        lastStatus = bytes.slice();
-      }
+      // The view is only valid during the callback: keep a copy of the newest frame.
+      if (newest) this.skippedFrames++;
+      newest = bytes.slice();
     });
-    if (lastStatus) {
-      const record = decodeRecord(lastStatus);
-      if (record.kind === RecordKind.Status) {
-        this.latest = record.status as WorkerStatus;
-        for (const listener of [...this.statusListeners]) listener(this.latest);
-      }
-    }
-    if (lastSnapshot) {
-      this.framesRead++;
-      const record = decodeRecord(lastSnapshot);
-      if (record.kind === RecordKind.Snapshot) for (const listener of [...this.snapshotListeners]) listener(record.snapshot);
-    }
+    if (!newest) return;
+    this.framesRead++;
+    const frame = decodeRecord(newest);
+    this.latest = frame.status as WorkerStatus;
+    for (const listener of [...this.statusListeners]) listener(this.latest);
+    if (frame.snapshot) for (const listener of [...this.snapshotListeners]) listener(frame.snapshot);
   }
 }
 
@@ -313,10 +307,16 @@ function initialStatus(source: FeedSourceConfig, now: number): WorkerStatus {
     warnings: [],
   };
   return {
+    frameId: 0,
     source: source.kind,
+    sourceKey: '',
     paused: false,
+    pausedAt: undefined,
     health,
     tickSize: 0,
+    groupTicks: 1,
+    dataAgeMs: NaN,
+    display: { state: health.state, reason: health.reason, stateAgeMs: 0, eventTime: 0, verifiedAgeMs: NaN },
     top: { bestBid: NaN, bestBidQty: 0, bestAsk: NaN, bestAskQty: 0, lastTradePrice: NaN, lastTradeQty: 0, lastTradeSide: '' },
     ring: { capacityBytes: 0, usedBytes: 0, highWaterBytes: 0, dropped: 0, written: 0 },
     time: now,

@@ -1,5 +1,6 @@
 import type { FeedHealth } from '../live/feedHealth';
 import type { DepthMode } from '../book/depthSynchronizer';
+import type { PanelFeedState } from '../../shared/panelProtocol';
 
 /** Where the feed worker gets its market data. */
 export type FeedSourceConfig =
@@ -60,12 +61,39 @@ export type WorkerToHost =
   | { readonly type: 'ring' }
   | { readonly type: 'stopped' };
 
-/** The status record the worker writes a few times a second: what the status bar and tree show. */
+/**
+ * The status half of a frame: what the status bar and the health view show. The worker takes one
+ * frame per tick (the panel's ladder rides in the same record while the panel is visible), so every
+ * surface shows the top of book of some frame, never a mix of two.
+ */
 export interface WorkerStatus {
+  /** The frame id; the panel's snapshot of the same frame has it as its `seq`. */
+  readonly frameId: number;
   readonly source: FeedSourceConfig['kind'];
+  /** Changes when the data comes from somewhere else (see BookSnapshotMessage.sourceKey). */
+  readonly sourceKey: string;
   readonly paused: boolean;
+  /** When paused, since when (worker clock); the top below is the one at that moment. */
+  readonly pausedAt: number | undefined;
   readonly health: FeedHealth;
   readonly tickSize: number;
+  /** The price grouping in force, in ticks (as resolved against this symbol's tick). */
+  readonly groupTicks: number;
+  /** Milliseconds since the book last changed. */
+  readonly dataAgeMs: number;
+  /**
+   * What every surface says about this frame (the panel's snapshot carries the same): the feed's
+   * state, or paused / replay; the ages are at `time`.
+   */
+  readonly display: {
+    readonly state: PanelFeedState;
+    readonly reason: string;
+    readonly stateAgeMs: number;
+    /** Exchange event time of the book (a replay is named by it). */
+    readonly eventTime: number;
+    /** Milliseconds since a REST snapshot last matched the book; NaN when none has yet. */
+    readonly verifiedAgeMs: number;
+  };
   readonly top: {
     readonly bestBid: number;
     readonly bestBidQty: number;

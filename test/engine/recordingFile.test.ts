@@ -479,6 +479,22 @@ describe('recording files', () => {
       assert.equal((await readAllFrames(file)).frames.length, 3000);
     });
 
+    it('stops with an error in words, instead of filling memory, when lines come faster than they can be compressed and written', async () => {
+      const file = path.join(dir, 'behind.gz');
+      const writer = new RecordingWriter(file, { flushEveryMs: 60_000 });
+      await writer.opened();
+      const mb = 'm'.repeat(1024 * 1024);
+      // Written without yielding: no compressed member can reach the file meanwhile.
+      let i = 0;
+      while (writer.error === undefined && i < 100) writer.write(BigInt(1_000_000 + i++), mb);
+      assert.match(writer.error?.message ?? 'no error', /^6\d MB of the recording are waiting for the disk, which does not take them as fast as they arrive$/);
+      assert.ok(i <= 66, `stopped after ${i} MB`);
+      const framesAtError = writer.framesWritten;
+      writer.write(2_000_000_000n, '{"after":1}');
+      assert.equal(writer.framesWritten, framesAtError, 'nothing is taken after the error');
+      await assert.rejects(writer.close(), /waiting for the disk/);
+    });
+
     it('flushes a gzip file by itself every flushEveryMs', async () => {
       const file = path.join(dir, 'periodic.gz');
       const writer = new RecordingWriter(file, { flushEveryMs: 100 });

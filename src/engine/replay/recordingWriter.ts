@@ -138,9 +138,10 @@ export class RecordingWriter {
 
   private packPeriod(): void {
     const text = this.period.join('');
+    const chars = text.length;
     this.period = [];
     this.periodChars = 0;
-    this.unwrittenChars += text.length;
+    this.unwrittenChars += chars;
     if (this.unwrittenChars > MAX_UNWRITTEN_CHARS) {
       this.failure ??= new Error(
         `${Math.round(this.unwrittenChars / (1024 * 1024))} MB of the recording are waiting for the disk, which does not take them as fast as they arrive`,
@@ -160,7 +161,7 @@ export class RecordingWriter {
       // One write per member; the stream keeps them in order.
       this.file.write(bytes, (err) => {
         if (err) this.failure ??= err;
-        this.unwrittenChars -= text.length;
+        this.unwrittenChars -= chars;
       });
     });
   }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync, inflateRawSync, type InflateRaw } from 'node:zlib';
 import { RecordingReader, describeReadProblems, type RecordingReaderOptions } from '../../src/engine/replay/recordingReader';
 import { RecordingWriter } from '../../src/engine/replay/recordingWriter';
 import { ReceiveClock, utcDayOf } from '../../src/engine/replay/receiveClock';
@@ -256,6 +256,43 @@ describe('recording files', () => {
       );
     });
 
+    it('reads concatenated gzip members as one stream, a member ending exactly on a read-chunk boundary included', async () => {
+      const lineOf = (i: number): string => `${1_000_000_000 + i} {"stream":"x@trade","data":{"i":${i}}}\n`;
+      const empty = gzipSync('');
+      // A stored (level 0) member sized so that the next member starts at byte 65,536, where the reader's first 64 KiB chunk ends.
+      const storedPayload = 65_536 - empty.length - 10 - 5 - 8;
+      let first = '';
+      let i = 0;
+      while (first.length + lineOf(i).length <= storedPayload - 1) first += lineOf(i++);
+      first += ' '.repeat(storedPayload - 1 - first.length) + '\n';
+      const members = [empty, gzipSync(first, { level: 0 })];
+      assert.equal(empty.length + members[1].length, 65_536);
+      const expected: string[] = [];
+      for (let k = 0; k < i; k++) expected.push(lineOf(k));
+      for (let m = 0; m < 30; m++) {
+        let text = '';
+        for (let k = 0; k < 700; k++, i++) text += lineOf(i);
+        expected.push(...text.split(/(?<=\n)/));
+        members.push(gzipSync(text), empty);
+      }
+      const { frames, report } = await parse(Buffer.concat(members), {}, 'members.gz');
+      assert.equal(report.endedEarly, undefined);
+      assert.equal(report.damaged, 0);
+      assert.deepEqual(
+        frames.map((f) => f.text),
+        expected.map((l) => l.slice(l.indexOf(' ') + 1, -1)),
+      );
+    });
+
+    it('a cut last member after complete ones replays every complete member and says the stream is truncated', async () => {
+      const text = (from: number): string => Array.from({ length: 2000 }, (_, k) => `${1_000_000_000 + from + k} {"i":${from + k},"r":"${((from + k) * 7919).toString(36)}"}\n`).join('');
+      const last = gzipSync(text(4000));
+      const { frames, report } = await parse(Buffer.concat([gzipSync(text(0)), gzipSync(text(2000)), last.subarray(0, last.length >> 1)]), {}, 'cut-member.gz');
+      assert.ok(frames.length >= 4000 && frames.length < 6000, `${frames.length} frames`);
+      assert.equal(frames[3999].text, `{"i":3999,"r":"${(3999 * 7919).toString(36)}"}`);
+      assert.match(report.endedEarly ?? '', /^recording ends early: the gzip stream is truncated after [\d,]+ lines/);
+    });
+
     it('a damaged gzip stream replays what comes before the damage and says where it broke', async () => {
       const lines: string[] = [];
       for (let i = 0; i < 20_000; i++) lines.push(`${1_000_000_000 + i} {"i":${i},"r":"${(i * 104729).toString(36)}"}`);
@@ -368,26 +405,94 @@ describe('recording files', () => {
       );
     });
 
-    it('flush() makes everything written so far readable from the gzip file while it is still open', async () => {
+    /** Polls until `check` returns a value, or fails after 10 s (compression and the write are asynchronous). */
+    async function eventually<T>(what: string, check: () => T | undefined): Promise<T> {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const value = check();
+        if (value !== undefined) return value;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+
+    /** The texts of a file's gzip members, in order. Node's gzip writes a 10-byte header and an 8-byte trailer around each deflate stream. */
+    function gzipMembers(bytes: Buffer): string[] {
+      const members: string[] = [];
+      for (let at = 0; at < bytes.length; ) {
+        assert.deepEqual([...bytes.subarray(at, at + 3)], [0x1f, 0x8b, 8], `a gzip member starts at byte ${at}`);
+        // Raw inflate stops at the end of one deflate stream and says how much input it used.
+        const one = inflateRawSync(bytes.subarray(at + 10), { info: true }) as unknown as { buffer: Buffer; engine: InflateRaw };
+        members.push(one.buffer.toString('utf8'));
+        at += 10 + one.engine.bytesWritten + 8;
+      }
+      return members;
+    }
+
+    it('flush() appends the period as one complete gzip member: the open file gunzips whole, with every line so far', async () => {
       const file = path.join(dir, 'flushed.gz');
       const writer = new RecordingWriter(file, { flushEveryMs: 60_000 });
       await writer.opened();
-      for (let i = 0; i < 500; i++) writer.write(BigInt(1_000_000 + i), `{"stream":"x@trade","data":{"i":${i}}}`);
-      writer.flush();
       try {
-        const deadline = Date.now() + 10_000;
-        let back = await readAllFrames(file);
-        while (back.frames.length < 500 && Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, 20));
-          back = await readAllFrames(file);
-        }
-        assert.equal(back.frames.length, 500);
-        assert.equal(back.report.damaged, 0);
-        assert.equal(back.report.endedEarly, 'recording ends early: the gzip stream is truncated after 500 lines', 'no gzip trailer yet: the file is open');
+        for (let i = 0; i < 500; i++) writer.write(BigInt(1_000_000 + i), `{"stream":"x@trade","data":{"i":${i}}}`);
+        writer.flush();
+        for (let i = 500; i < 800; i++) writer.write(BigInt(1_000_000 + i), `{"stream":"x@trade","data":{"i":${i}}}`);
+        writer.flush();
+        writer.write(2_000_000n, '{"stream":"x@trade","data":{"unflushed":1}}');
+        const text = await eventually('both members on disk', () => {
+          const t = gunzipSync(fs.readFileSync(file)).toString('utf8');
+          return t.split('\n').length === 801 ? t : undefined;
+        });
+        assert.ok(text.endsWith('1000799 {"stream":"x@trade","data":{"i":799}}\n'));
+        const back = await readAllFrames(file);
+        assert.equal(back.frames.length, 800);
+        assert.equal(back.report.endedEarly, undefined, 'an open file ends on a member boundary, not a cut stream');
+        const members = gzipMembers(fs.readFileSync(file));
+        assert.deepEqual(
+          members.map((m) => m.split('\n').length - 1),
+          [0, 500, 300],
+          'an empty member first, then one member per flush',
+        );
       } finally {
         await writer.close();
       }
-      assert.equal((await readAllFrames(file)).report.endedEarly, undefined, 'closed: a complete gzip stream');
+      const closed = await readAllFrames(file);
+      assert.equal(closed.frames.length, 801, 'close() writes the last period');
+      assert.equal(closed.report.endedEarly, undefined);
+    });
+
+    it('a busy period is packed early, past about 1 MB of lines, without waiting for the flush timer', async () => {
+      const file = path.join(dir, 'busy.gz');
+      const writer = new RecordingWriter(file, { flushEveryMs: 60_000 });
+      await writer.opened();
+      const pad = 'p'.repeat(1000);
+      try {
+        for (let i = 0; i < 3000; i++) writer.write(BigInt(1_000_000 + i), `{"stream":"x@depth","data":{"i":${i},"pad":"${pad}"}}`);
+        const lines = await eventually('two early members on disk', () => {
+          const n = gunzipSync(fs.readFileSync(file)).toString('utf8').split('\n').length - 1;
+          return n >= 2000 ? n : undefined;
+        });
+        assert.ok(lines < 3000, `${lines} lines on disk: the last ~1 MB waits for its period to end`);
+      } finally {
+        await writer.close();
+      }
+      assert.equal((await readAllFrames(file)).frames.length, 3000);
+    });
+
+    it('stops with an error in words, instead of filling memory, when lines come faster than they can be compressed and written', async () => {
+      const file = path.join(dir, 'behind.gz');
+      const writer = new RecordingWriter(file, { flushEveryMs: 60_000 });
+      await writer.opened();
+      const mb = 'm'.repeat(1024 * 1024);
+      // Written without yielding: no compressed member can reach the file meanwhile.
+      let i = 0;
+      while (writer.error === undefined && i < 100) writer.write(BigInt(1_000_000 + i++), mb);
+      assert.match(writer.error?.message ?? 'no error', /^6\d MB of the recording are waiting for the disk, which does not take them as fast as they arrive$/);
+      assert.ok(i <= 66, `stopped after ${i} MB`);
+      const framesAtError = writer.framesWritten;
+      writer.write(2_000_000_000n, '{"after":1}');
+      assert.equal(writer.framesWritten, framesAtError, 'nothing is taken after the error');
+      await assert.rejects(writer.close(), /waiting for the disk/);
     });
 
     it('flushes a gzip file by itself every flushEveryMs', async () => {
@@ -466,6 +571,7 @@ describe('recording files', () => {
         const back = await readAllFrames(file);
         assert.deepEqual(back.frames, [], name);
         assert.equal(back.report.endedEarly, undefined, name);
+        if (name.endsWith('.gz')) assert.equal(gunzipSync(fs.readFileSync(file)).length, 0, 'an empty gzip stream, not a zero-byte file zcat refuses');
       }
     });
   });

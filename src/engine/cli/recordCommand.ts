@@ -14,8 +14,8 @@ const ERROR_CHECK_MS = 1000;
 /**
  * Records raw frames and the snapshots the book fetched in hftbacktest's raw Binance-futures format,
  * which its converter (`hftbacktest.data.utils.binancefutures.convert`) and `replay` both read.
- * Ctrl+C or SIGTERM ends every file cleanly; a killed recorder still leaves files readable up to the
- * last second.
+ * Ctrl+C or SIGTERM ends every file cleanly; a killed recorder still leaves whole gzip files (complete
+ * members, see RecordingWriter) that lose only the last second.
  */
 export async function recordCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, [...FEED_VALUE_OPTIONS, 'out', 'out-dir', 'rotate', 'duration'], []);

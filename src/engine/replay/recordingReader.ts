@@ -44,10 +44,11 @@ const NEWLINE = 0x0a;
 /**
  * Streams a recording in hftbacktest's raw format (`<local receive time in ns> <json>` per line,
  * combined-stream envelopes and REST snapshot answers interleaved), gzip or plain — told apart by the
- * gzip magic bytes, not the file name. Memory stays bounded whatever the file holds: it is read and
- * unzipped a chunk at a time as frames are asked for, an overlong line is dropped as it streams past,
- * and damaged lines are counted with only the first few kept. A gzip stream that is cut short (a
- * recorder killed mid-file) or damaged ends the frames where it breaks and says so in `endedEarly`.
+ * gzip magic bytes, not the file name; concatenated gzip members (what `record` writes) are one stream
+ * to Node's gunzip. Memory stays bounded whatever the file holds: it is read and unzipped a chunk at a
+ * time as frames are asked for, an overlong line is dropped as it streams past, and damaged lines are
+ * counted with only the first few kept. A gzip stream that is cut short (a recorder killed during a
+ * write, a copy cut off) or damaged ends the frames where it breaks and says so in `endedEarly`.
  */
 export class RecordingReader {
   private readonly maxLineBytes: number;

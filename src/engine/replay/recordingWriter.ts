@@ -1,35 +1,56 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { constants as zlibConstants, createGzip, type Gzip } from 'node:zlib';
+import { gzip, gzipSync } from 'node:zlib';
 
 export interface RecordingWriterOptions {
   /** Gzip (default: when the path ends in .gz). */
   gzip?: boolean;
   /** Refuse to replace an existing file (the error comes through `opened()` and `close()`). */
   exclusive?: boolean;
-  /** Compressed data is pushed to the file at least this often, so a killed recorder loses at most this much. Default 1000. */
+  /** A gzip file gets a new member at least this often, so a killed recorder loses at most this much. Default 1000. */
   flushEveryMs?: number;
 }
 
 const MIN_FLUSH_MS = 50;
 const MAX_FLUSH_MS = 60_000;
+/** A busy period is packed early, so the lines waiting in memory stay around this size (UTF-16 units; Binance's frames are ASCII). */
+const MAX_PERIOD_CHARS = 1024 * 1024;
+/**
+ * Text handed to the compressor or the file and not yet written. Past this the disk has not kept up
+ * for a long while (a feed of 20 symbols is under 2 MB/s): the recording stops with an error instead
+ * of filling memory.
+ */
+const MAX_UNWRITTEN_CHARS = 64 * 1024 * 1024;
+/** A member with no lines: the file is a gzip stream from its first write on, even if nothing ever comes. */
+const EMPTY_MEMBER = gzipSync('');
 
 /**
  * Writes one recording file in hftbacktest's raw format: `<local receive time in ns> <frame>` lines,
  * stamps strictly increasing (a tie or a step back is moved 1 ns after the previous line, so no two
  * events ever share a time and the file's order is the receive order).
  *
- * A recorder can be killed at any moment (SIGKILL, power), so nothing waits in memory for long: a gzip
- * stream is sync-flushed every `flushEveryMs` and on `flush()` (after every snapshot), which ends the
- * deflate data on a byte boundary that every gunzip can read up to; plain text goes straight to the file.
+ * A recorder can be killed at any moment (SIGKILL, power), so a gzip file is at every instant a
+ * sequence of complete gzip members (RFC 1952 §2.2), which zcat, Python's `gzip.open` (hftbacktest's
+ * converter) and Node's gunzip read as one stream: the lines of each period (`flushEveryMs`, or until
+ * `flush()` after a snapshot, or ~1 MB) wait in memory, are compressed off the main thread into one
+ * member, and that member is appended with one write. A kill loses only the period not yet written.
+ * The exception is a kill (or a full disk) during that one write: the kernel may stop a large write
+ * part-way, leaving a cut last member, which `replay` reads up to and reports as truncated, and which
+ * a user can still trim (`zcat f.gz | gzip > g.gz`). A power cut can also lose what the OS had not
+ * yet put on the disk. Plain text goes straight to the file, line by line.
  */
 export class RecordingWriter {
   private readonly file: WriteStream;
-  private readonly gzip: Gzip | undefined;
+  private readonly gzip: boolean;
   private readonly flushTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
   private isOpen = false;
-  /** Something was written since the last flush. */
-  private dirty = false;
+  /** Lines of the current period (gzip only), not yet compressed. */
+  private period: string[] = [];
+  private periodChars = 0;
+  private unwrittenChars = 0;
+  /** Appends members in the order their periods ended, whichever compression finishes first; never rejects. */
+  private appending: Promise<void> = Promise.resolve();
   private lastNs = -1n;
   /** The first error of the file or the compressor; reported by opened()/close(), never thrown at a caller. */
   private failure: Error | undefined;
@@ -46,12 +67,9 @@ export class RecordingWriter {
     this.file.once('open', () => {
       this.isOpen = true;
     });
-    if (options.gzip ?? path.endsWith('.gz')) {
-      this.gzip = createGzip();
-      this.gzip.on('error', (err) => {
-        this.failure ??= err;
-      });
-      this.gzip.pipe(this.file);
+    this.gzip = options.gzip ?? path.endsWith('.gz');
+    if (this.gzip) {
+      this.file.write(EMPTY_MEMBER);
       const every = Math.min(MAX_FLUSH_MS, Math.max(MIN_FLUSH_MS, options.flushEveryMs ?? 1000));
       this.flushTimer = setInterval(() => this.flush(), every);
       // The writer's owner closes it; the timer alone must not keep a process alive.
@@ -90,23 +108,65 @@ export class RecordingWriter {
     const stamp = ns > this.lastNs ? ns : this.lastNs + 1n;
     this.lastNs = stamp;
     // A frame is one line: a newline inside it (never sent by Binance) would split it.
-    (this.gzip ?? this.file).write(`${stamp} ${text.includes('\n') ? text.replace(/\r?\n/g, ' ') : text}\n`);
+    const line = `${stamp} ${text.includes('\n') ? text.replace(/\r?\n/g, ' ') : text}\n`;
     this.framesWritten++;
-    this.dirty = true;
+    if (!this.gzip) {
+      this.file.write(line);
+      return stamp;
+    }
+    this.period.push(line);
+    this.periodChars += line.length;
+    if (this.periodChars >= MAX_PERIOD_CHARS) this.flush();
     return stamp;
   }
 
-  /** Pushes everything written so far to the file in a form a reader can decode. */
+  /** Ends the current period: its lines go to the file as one complete gzip member, as soon as they are compressed. */
   flush(): void {
-    if (!this.dirty || this.closed || this.failure) return;
-    this.dirty = false;
-    this.gzip?.flush(zlibConstants.Z_SYNC_FLUSH);
+    if (this.periodChars === 0 || this.closed || this.failure) return;
+    this.packPeriod();
   }
 
+  /** Writes the last period's member and ends the file; every later call gets the same answer. */
   close(): Promise<void> {
+    if (this.closing) return this.closing;
     if (this.flushTimer) clearInterval(this.flushTimer);
-    if (this.closed) return this.failure ? Promise.reject(this.failure) : Promise.resolve();
+    if (this.periodChars > 0 && !this.failure) this.packPeriod();
     this.closed = true;
+    this.closing = this.appending.then(() => this.endFile());
+    return this.closing;
+  }
+
+  private packPeriod(): void {
+    const text = this.period.join('');
+    const chars = text.length;
+    this.period = [];
+    this.periodChars = 0;
+    this.unwrittenChars += chars;
+    if (this.unwrittenChars > MAX_UNWRITTEN_CHARS) {
+      this.failure ??= new Error(
+        `${Math.round(this.unwrittenChars / (1024 * 1024))} MB of the recording are waiting for the disk, which does not take them as fast as they arrive`,
+      );
+      return;
+    }
+    // Compression runs on libuv's thread pool; only joining the lines and the write stay on this thread.
+    const member = new Promise<Buffer | undefined>((resolve) =>
+      gzip(text, (err, bytes) => {
+        if (err) this.failure ??= err;
+        resolve(err ? undefined : bytes);
+      }),
+    );
+    this.appending = this.appending.then(async () => {
+      const bytes = await member;
+      if (bytes === undefined || this.failure) return;
+      // One write per member; the stream keeps them in order.
+      this.file.write(bytes, (err) => {
+        if (err) this.failure ??= err;
+        this.unwrittenChars -= chars;
+      });
+    });
+  }
+
+  private endFile(): Promise<void> {
     if (this.failure) {
       this.file.destroy();
       return Promise.reject(this.failure);
@@ -115,8 +175,7 @@ export class RecordingWriter {
       this.file.once('finish', () => (this.failure ? reject(this.failure) : resolve()));
       this.file.once('close', () => (this.failure ? reject(this.failure) : resolve()));
       this.file.once('error', reject);
-      if (this.gzip) this.gzip.end();
-      else this.file.end();
+      this.file.end();
     });
   }
 }

@@ -170,7 +170,7 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
   });
 
   it('a background REST snapshot that disagrees with the local book is a fault: resync, counted, then verified', async () => {
-    await underAttack(rows, 'stream drifts from REST (verified book)', {}, { verifyIntervalMs: 2000 } as Record<string, unknown>, async (pair, monitor) => {
+    await underAttack(rows, 'stream drifts from REST (verified book)', {}, { verifyEveryMs: 5000 } as Record<string, unknown>, async (pair, monitor) => {
       await assertLiveAndRight(pair);
       pair.exchange.setFaults({ phantomEveryNDiffs: 5 });
       await waitFor('a phantom level to be sent', () => (pair.exchange.stats().faultsInjected.phantom ?? 0) >= 1, 5000);

@@ -13,6 +13,7 @@ const STATE_LABELS: Record<PanelFeedState, string> = {
   connecting: 'Connecting',
   syncing: 'Syncing',
   live: 'Live',
+  degraded: 'Degraded',
   stale: 'Stale',
   reconnecting: 'Reconnecting',
   'circuit-open': 'Paused after errors',

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import type { VerifyOutcome } from './book/bookVerifier';
 import { DepthSynchronizer, type DepthMode } from './book/depthSynchronizer';
+import type { SyncFault } from './book/syncFault';
 import { EventBus } from './core/eventBus';
 import { EngineMetrics } from './metrics/engineMetrics';
 import { FrameDecoder } from './protocol/frameDecoder';
@@ -12,6 +14,10 @@ export interface MarketEngineOptions {
   depthMode: DepthMode;
   /** Called when the book needs a REST snapshot; the answer is fed back through `ingest` or `handle`. */
   requestSnapshot?: (reason: string) => void;
+  /** Told about every failed consistency check of the exchange's depth data (see `SyncFault`). */
+  onFault?: (fault: SyncFault) => void;
+  /** Told how each background verification of the book ended. */
+  onVerification?: (outcome: VerifyOutcome) => void;
   /** Wall clock in ms for metrics; default Date.now. */
   now?: () => number;
   bus?: EventBus;
@@ -72,11 +78,13 @@ export class MarketEngine {
       this.lastHandlerError = `${failure.eventType} handler failed: ${String(failure.error)}`;
     });
     this.metrics = new EngineMetrics({ now: this.now });
-    this.decoder = new FrameDecoder(options.symbol);
+    this.decoder = new FrameDecoder(options.symbol, options.tickSize);
     this.sync = new DepthSynchronizer({
       symbol: options.symbol,
       tickSize: options.tickSize,
       mode: options.depthMode,
+      onFault: options.onFault,
+      onVerification: options.onVerification,
       requestSnapshot: (reason) => {
         this.metrics.count('snapshotsRequested');
         options.requestSnapshot?.(reason);
@@ -152,6 +160,7 @@ export class MarketEngine {
         break;
       case 'malformed':
         this.metrics.count('malformed');
+        if (event.stream !== undefined && event.stream.includes('@depth')) this.sync.onUnusableDepth(event.reason);
         break;
       case 'tickPrice':
       case 'liquidation':

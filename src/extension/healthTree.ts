@@ -31,6 +31,7 @@ const STATE_ICON: Record<FeedState, [string, string | undefined]> = {
   connecting: ['sync~spin', 'charts.blue'],
   syncing: ['sync~spin', 'charts.blue'],
   live: ['pass-filled', 'testing.iconPassed'],
+  degraded: ['warning', 'list.warningForeground'],
   stale: ['warning', 'list.warningForeground'],
   reconnecting: ['sync~spin', 'list.warningForeground'],
   'circuit-open': ['debug-disconnect', 'list.warningForeground'],

@@ -9,7 +9,7 @@
 /** The view type of the order-book panel (also its serializer's key). */
 export const ORDER_BOOK_VIEW_TYPE = 'flowsight.orderBook';
 
-export type PanelFeedState = 'idle' | 'connecting' | 'syncing' | 'live' | 'stale' | 'reconnecting' | 'circuit-open' | 'failed' | 'replay' | 'paused';
+export type PanelFeedState = 'idle' | 'connecting' | 'syncing' | 'live' | 'degraded' | 'stale' | 'reconnecting' | 'circuit-open' | 'failed' | 'replay' | 'paused';
 
 /** One side of the aggregated ladder, best price first. */
 export interface LadderSide {

@@ -40,6 +40,20 @@ export class PriceScale {
     return price.toFixed(this.decimals);
   }
 
+  /**
+   * True when `price` is a whole number of ticks that this scale holds exactly: converting it to ticks
+   * and back gives the very same double (see the class comment), and the tick count is a safe integer.
+   */
+  isOnGrid(price: number): boolean {
+    const ticks = Math.round(price * this.ticksPerUnit);
+    return ticks <= Number.MAX_SAFE_INTEGER && (ticks * this.unitsPerTick) / this.pow10 === price;
+  }
+
+  /** Ticks are a power of ten (0.1, 0.01, 1): any price with at most `decimals` decimals is on the grid. */
+  get isDecimalTick(): boolean {
+    return this.unitsPerTick === 1;
+  }
+
   /** True when two prices fall on the same tick. */
   samePrice(a: number, b: number): boolean {
     return this.toTicks(a) === this.toTicks(b);

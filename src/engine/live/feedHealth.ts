@@ -1,8 +1,11 @@
 import type { MetricsSnapshot } from '../metrics/engineMetrics';
 import type { MarketEngine } from '../marketEngine';
 
-/** Where the live feed stands. Each state comes with a reason and the time it was entered. */
-export type FeedState = 'idle' | 'connecting' | 'syncing' | 'live' | 'stale' | 'reconnecting' | 'circuit-open' | 'failed';
+/**
+ * Where the live feed stands. Each state comes with a reason and the time it was entered. `degraded`:
+ * the exchange's data failed a consistency check repeatedly; not live, still retrying, reason in words.
+ */
+export type FeedState = 'idle' | 'connecting' | 'syncing' | 'live' | 'degraded' | 'stale' | 'reconnecting' | 'circuit-open' | 'failed';
 
 export interface StreamHealth {
   readonly stream: string;
@@ -38,6 +41,10 @@ export interface FeedHealth {
     readonly lastUpdateId: number;
     readonly bestBid: number;
     readonly bestAsk: number;
+    /** Epoch ms of the last background REST snapshot that matched the local book, if any. */
+    readonly verifiedAt: number | undefined;
+    /** Failed consistency checks of the exchange's depth data so far (see `SyncFault`). */
+    readonly faults: number;
   };
   readonly counters: {
     readonly reconnects: number;
@@ -57,8 +64,11 @@ export interface FeedHealth {
   readonly warnings: readonly string[];
 }
 
-/** The book part of the health object, for whatever engine (or none yet) a feed has. */
-export function bookHealth(engine: MarketEngine | undefined): FeedHealth['book'] {
+/**
+ * The book part of the health object, for whatever engine (or none yet) a feed has; `priorFaults`
+ * carries the faults of engines the feed has already replaced.
+ */
+export function bookHealth(engine: MarketEngine | undefined, verifiedAt?: number, priorFaults = 0): FeedHealth['book'] {
   const book = engine?.book;
   return {
     status: engine?.sync.status ?? 'idle',
@@ -67,5 +77,7 @@ export function bookHealth(engine: MarketEngine | undefined): FeedHealth['book']
     lastUpdateId: book?.lastUpdateId ?? 0,
     bestBid: book?.bestPrice('bid') ?? NaN,
     bestAsk: book?.bestPrice('ask') ?? NaN,
+    verifiedAt,
+    faults: priorFaults + (engine?.sync.counters.faults ?? 0),
   };
 }

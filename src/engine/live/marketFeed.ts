@@ -1,9 +1,12 @@
 import { EventBus } from '../core/eventBus';
+import type { VerifyOutcome } from '../book/bookVerifier';
 import type { DepthMode } from '../book/depthSynchronizer';
+import { PriceScale } from '../book/priceScale';
+import type { SyncFault } from '../book/syncFault';
 import { MarketEngine } from '../marketEngine';
 import type { BookStatus, EngineEvent } from '../protocol/events';
 import { FrameDecoder } from '../protocol/frameDecoder';
-import { DEFAULT_REST_URL, DEFAULT_STREAM_URL, routeOf, streamName, type DepthSpeed } from '../protocol/streams';
+import { DEFAULT_REST_URL, DEFAULT_STREAM_URL, depthSnapshotWeight, routeOf, streamName, type DepthSpeed } from '../protocol/streams';
 import { systemClock, TimerSet, type Clock, type TimerHandle } from './clock';
 import { HEALTHY_CONNECTION_MS, retryDelay } from './delayBounds';
 import { FeedError, formatDuration } from './feedError';
@@ -37,6 +40,11 @@ export interface MarketFeedOptions {
   snapshotLimit?: number;
   /** REST weight this feed may spend a minute (Binance allows 2,400 per IP). */
   restWeightPerMinute?: number;
+  /**
+   * How often the live book is checked against a REST snapshot in the background (default 5 min,
+   * 0 = never; otherwise clamped to 5 s … 1 h). Skipped while the request budget is tight.
+   */
+  verifyEveryMs?: number;
   clock?: Clock;
   random?: () => number;
   log?: (level: FeedLogLevel, message: string) => void;
@@ -44,6 +52,12 @@ export interface MarketFeedOptions {
   /** Sees every raw frame and every REST snapshot body as received (for recording sessions). */
   tap?: { frame(text: string, receiveMs: number): void; snapshot(body: string, receiveMs: number): void };
 }
+
+export const DEFAULT_VERIFY_EVERY_MS = 300_000;
+const MIN_VERIFY_EVERY_MS = 5_000;
+const MAX_VERIFY_EVERY_MS = 3_600_000;
+/** Least time between two exchangeInfo refetches caused by a tick size that does not fit. */
+const TICK_REFETCH_INTERVAL_MS = 10_000;
 
 const SILENT_HINT =
   'Since 2026-04-23 Binance serves depth, bookTicker and trade on /public and aggTrade, markPrice and forceOrder on /market; a stream asked for on the wrong path is acknowledged and then never delivers.';
@@ -76,6 +90,13 @@ export class MarketFeed {
   private rolloverTimer: TimerHandle | undefined;
   /** Resets the backoff once a connection has stayed live for HEALTHY_CONNECTION_MS. */
   private healthyTimer: { conn: StreamConnection; timer: TimerHandle } | undefined;
+  private verifyTimer: TimerHandle | undefined;
+  private readonly verifyEveryMs: number;
+  /** When the current engine's book last matched a background REST snapshot. */
+  private verifiedAt: number | undefined;
+  /** The engine whose tick size is being checked against fresh exchangeInfo, and when that was last done. */
+  private tickCheckFor: MarketEngine | undefined;
+  private lastTickRefetchAt = -Infinity;
   private stateName: FeedState = 'idle';
   private stateReason = 'not started';
   private stateSince: number;
@@ -88,7 +109,7 @@ export class MarketFeed {
   /** The engine a snapshot is being fetched for, if any: one request at a time per book. */
   private snapshotFor: MarketEngine | undefined;
   private readonly healthListeners = new Set<(health: FeedHealth) => void>();
-  private readonly counters = { reconnects: 0, drops: 0, circuitOpens: 0, rollovers: 0, snapshotsDeferred: 0, priorResyncs: 0, priorGaps: 0, priorMalformed: 0 };
+  private readonly counters = { reconnects: 0, drops: 0, circuitOpens: 0, rollovers: 0, snapshotsDeferred: 0, priorResyncs: 0, priorGaps: 0, priorMalformed: 0, priorFaults: 0 };
 
   constructor(options: MarketFeedOptions) {
     this.options = options;
@@ -115,6 +136,11 @@ export class MarketFeed {
     };
     this.policy = new ReconnectPolicy(policyOptions);
     this.marketPolicy = new ReconnectPolicy(policyOptions);
+    const every = options.verifyEveryMs ?? DEFAULT_VERIFY_EVERY_MS;
+    this.verifyEveryMs = every > 0 ? Math.min(MAX_VERIFY_EVERY_MS, Math.max(MIN_VERIFY_EVERY_MS, every)) : 0;
+    if (this.verifyEveryMs > 0 && this.depthMode === 'depth20') {
+      this.warnings.push('Background book verification does not apply in depth20 mode: each partial-depth message replaces the book, and there is no update-id chain to bring a REST snapshot to the same moment.');
+    }
   }
 
   get symbol(): string {
@@ -136,7 +162,7 @@ export class MarketFeed {
 
   /** All trading symbols the exchange lists (for a symbol picker). */
   async listSymbols(): Promise<SymbolInfo[]> {
-    return [...(await this.rest.symbols()).values()].filter((s) => s.status === 'TRADING');
+    return [...(await this.rest.symbols()).values()].filter((s) => s.status === 'TRADING' && s.tickProblem === undefined);
   }
 
   onHealthChange(listener: (health: FeedHealth) => void): () => void {
@@ -148,6 +174,7 @@ export class MarketFeed {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.scheduleVerification();
     await this.connectFromScratch('starting');
   }
 
@@ -172,6 +199,7 @@ export class MarketFeed {
     const next = symbol.trim().toUpperCase();
     if (next === this.symbolName && this.info !== undefined) return;
     const info = await this.rest.symbol(next);
+    if (info.tickProblem !== undefined) throw new FeedError('bad-response', `${next} cannot be shown: ${info.tickProblem}.`, false);
     const oldStreams = this.publicStreams();
     const oldMarket = this.marketStreamNames();
     this.symbolName = next;
@@ -240,7 +268,7 @@ export class MarketFeed {
         openedAt: conn?.isOpen ? conn.openedAt : undefined,
         uptimeMs: conn?.isOpen ? now - conn.openedAt : 0,
       },
-      book: bookHealth(engine),
+      book: bookHealth(engine, this.verifiedAt, this.counters.priorFaults),
       counters: {
         reconnects: this.counters.reconnects,
         resyncs: this.counters.priorResyncs + (sync?.counters.resyncs ?? 0),
@@ -265,6 +293,8 @@ export class MarketFeed {
     this.setState('connecting', `${why}: looking up ${this.symbolName} on ${this.restUrl}`);
     let info: SymbolInfo;
     try {
+      // Coming back to a known symbol: its tick size may have changed since (Binance does change them).
+      if (this.info !== undefined) await this.rest.symbols(true);
       info = await this.rest.symbol(this.symbolName);
     } catch (err) {
       if (generation !== this.generation || this.stopped) return;
@@ -272,7 +302,15 @@ export class MarketFeed {
       return;
     }
     if (generation !== this.generation || this.stopped) return;
-    if (this.info?.symbol !== info.symbol || this.currentEngine === undefined) {
+    if (info.tickProblem !== undefined) {
+      this.onConnectFailure(new FeedError('bad-response', `${info.symbol} cannot be shown: ${info.tickProblem}. Choose another symbol, or Reconnect later.`, false), 'looking up the symbol');
+      return;
+    }
+    const engine = this.currentEngine;
+    if (this.info?.symbol !== info.symbol || engine === undefined || tickChanged(engine, info) || engine.sync.needsExchangeInfo) {
+      if (engine !== undefined && this.info?.symbol === info.symbol && tickChanged(engine, info)) {
+        this.log('info', `${info.symbol}'s tick size changed from ${engine.book.tickSize} to ${info.tickSize}; rebuilding the book`);
+      }
       this.info = info;
       this.installEngine(info);
     }
@@ -285,17 +323,21 @@ export class MarketFeed {
       this.counters.priorResyncs += old.sync.counters.resyncs;
       this.counters.priorGaps += old.sync.counters.gaps;
       this.counters.priorMalformed += old.metrics.counter('malformed');
+      this.counters.priorFaults += old.sync.counters.faults;
     }
-    const engine = new MarketEngine({
+    const engine: MarketEngine = new MarketEngine({
       symbol: info.symbol,
       tickSize: info.tickSize,
       depthMode: this.depthMode,
       bus: this.bus,
       now: () => this.clock.now(),
       requestSnapshot: (reason) => this.fetchSnapshot(engine, reason),
+      onFault: (fault) => this.onSyncFault(engine, fault),
+      onVerification: (outcome) => this.onVerification(engine, outcome),
       signals: signalThresholds(info.symbol),
     });
     this.currentEngine = engine;
+    this.verifiedAt = undefined;
   }
 
   private publicStreams(): string[] {
@@ -394,10 +436,12 @@ export class MarketFeed {
     if (conn !== this.publicConn && conn !== this.marketConn) return;
     this.options.tap?.frame(text, receiveMs);
     const before = engine.sync.status;
+    const beforeReason = engine.sync.reason;
     const event = engine.ingest(text, receiveMs);
     if (event.type === 'malformed') this.log('warn', `malformed frame on ${conn.route} (${event.reason}): ${event.sample}`);
+    if (engine !== this.currentEngine) return;
     const after = engine.sync.status;
-    if (after !== before) this.onBookStatus(after, engine.sync.reason);
+    if (after !== before || (after !== 'live' && engine.sync.reason !== beforeReason)) this.onBookStatus(after, engine.sync.reason);
     else if (after === 'live' && this.stateName !== 'live' && conn === this.publicConn) this.onBookStatus(after, engine.sync.reason);
   }
 
@@ -411,6 +455,125 @@ export class MarketFeed {
       this.setState('syncing', reason);
     } else if (status === 'syncing') {
       this.setState('syncing', reason);
+    } else if (status === 'degraded') {
+      // A tick size that does not fit is being checked against fresh exchangeInfo: that reason stands.
+      if (this.tickCheckFor !== undefined && this.tickCheckFor === this.currentEngine) return;
+      if (this.stateName !== 'degraded') this.log('error', `${this.symbolName}'s book is degraded: ${reason}`);
+      this.setState('degraded', reason);
+    }
+  }
+
+  // ---- faults in the exchange's data ----
+
+  private onSyncFault(engine: MarketEngine, fault: SyncFault): void {
+    if (engine !== this.currentEngine || this.stopped) return;
+    this.log('warn', `book check failed (${fault.kind}): ${fault.message}`);
+    if (fault.kind === 'tick-mismatch') void this.recheckTickSize(engine, fault.message);
+    else this.emitHealth();
+  }
+
+  /**
+   * The snapshot's prices do not fit the tick size: fetch exchangeInfo again; a changed tick rebuilds
+   * the engine (the open connection carries on), an unchanged one means this book cannot be shown.
+   */
+  private async recheckTickSize(engine: MarketEngine, message: string): Promise<void> {
+    if (this.tickCheckFor === engine) return;
+    this.tickCheckFor = engine;
+    try {
+      this.setState('degraded', `${message}; fetching exchangeInfo again`);
+      const wait = Math.max(this.rest.budget.delayFor(1), this.lastTickRefetchAt + TICK_REFETCH_INTERVAL_MS - this.clock.now());
+      if (wait > 0) await new Promise<void>((resolve) => this.timers.after(Math.min(wait, 60_000), resolve));
+      if (engine !== this.currentEngine || this.stopped) return;
+      this.lastTickRefetchAt = this.clock.now();
+      let info: SymbolInfo | undefined;
+      try {
+        info = (await this.rest.symbols(true)).get(this.symbolName);
+      } catch (err) {
+        if (engine !== this.currentEngine || this.stopped) return;
+        this.closeConnections();
+        this.onConnectFailure(toFeedError(err), 'fetching exchangeInfo again after the tick size did not fit');
+        return;
+      }
+      if (engine !== this.currentEngine || this.stopped) return;
+      const problem =
+        info === undefined
+          ? `${this.symbolName} is no longer listed in exchangeInfo`
+          : info.tickProblem ?? (info.status !== 'TRADING' ? `${this.symbolName} is not trading right now (status ${info.status})` : undefined);
+      if (info === undefined || problem !== undefined) {
+        this.failWith(`${message}. ${problem}.`);
+        return;
+      }
+      if (tickChanged(engine, info)) {
+        const reason = `${info.symbol}'s tick size changed from ${engine.book.tickSize} to ${info.tickSize}; rebuilding the book`;
+        this.log('info', reason);
+        this.info = info;
+        this.installEngine(info);
+        this.setState('syncing', reason);
+        return;
+      }
+      this.failWith(`${message}. exchangeInfo fetched again still gives tick ${info.tickSize}, so FlowSight cannot show this book correctly. Reconnect to try again, or choose another symbol.`);
+    } finally {
+      if (this.tickCheckFor === engine) this.tickCheckFor = undefined;
+    }
+  }
+
+  /** Stops retrying: the exchange's data cannot be shown correctly and trying again at once would not help. */
+  private failWith(reason: string): void {
+    this.log('error', reason);
+    this.lastError = reason;
+    this.closeConnections();
+    this.timers.cancel(this.retryTimer);
+    this.retryTimer = undefined;
+    this.nextAttemptAt = undefined;
+    this.setState('failed', reason);
+  }
+
+  // ---- background verification ----
+
+  private scheduleVerification(): void {
+    if (this.verifyEveryMs === 0 || this.depthMode !== 'full' || this.stopped) return;
+    this.timers.cancel(this.verifyTimer);
+    this.verifyTimer = this.timers.after(this.verifyEveryMs, () => {
+      this.verifyTimer = undefined;
+      void this.verifyBook();
+      this.scheduleVerification();
+    });
+  }
+
+  /** Fetches a REST snapshot and has the synchronizer compare it with the live book at the same update id. */
+  private async verifyBook(): Promise<void> {
+    const engine = this.currentEngine;
+    if (engine === undefined || this.stateName !== 'live' || engine.sync.status !== 'live' || this.snapshotFor !== undefined) return;
+    const limit = this.options.snapshotLimit ?? 1000;
+    const weight = depthSnapshotWeight(limit);
+    const budget = this.rest.budget;
+    const used = budget.used();
+    if (budget.delayFor(weight) > 0 || used + weight > budget.weightPerMinute / 2) {
+      this.log('info', `book check skipped: the request budget is tight (${used} of ${budget.weightPerMinute} weight used this minute)`);
+      return;
+    }
+    if (!engine.sync.beginVerification()) return;
+    let snapshot;
+    try {
+      snapshot = await this.rest.depthSnapshot(engine.symbol, limit);
+    } catch (err) {
+      if (engine === this.currentEngine) engine.sync.abandonVerification(`the snapshot could not be fetched: ${toFeedError(err).message}`);
+      return;
+    }
+    if (engine !== this.currentEngine || this.stopped) return;
+    const before = engine.sync.status;
+    engine.sync.verify(snapshot);
+    if (engine.sync.status !== before) this.onBookStatus(engine.sync.status, engine.sync.reason);
+  }
+
+  private onVerification(engine: MarketEngine, outcome: VerifyOutcome): void {
+    if (engine !== this.currentEngine || this.stopped) return;
+    if (outcome.kind === 'match') {
+      this.verifiedAt = this.clock.now();
+      this.log('info', `book verified: it equals the exchange's REST snapshot at update ${outcome.updateId} (${outcome.levelsCompared} levels compared)`);
+      this.emitHealth();
+    } else if (outcome.kind === 'inconclusive') {
+      this.log('info', `book check inconclusive: ${outcome.reason}`);
     }
   }
 
@@ -530,7 +693,7 @@ export class MarketFeed {
       this.retryTimer = undefined;
       if (this.stopped) return;
       this.closeConnections();
-      if (this.info === undefined || this.currentEngine === undefined) void this.connectFromScratch('retrying');
+      if (this.info === undefined || this.currentEngine === undefined || this.currentEngine.sync.needsExchangeInfo) void this.connectFromScratch('retrying');
       else this.openConnections();
     });
   }
@@ -556,8 +719,10 @@ export class MarketFeed {
         done();
         if (engine !== this.currentEngine || this.stopped) return;
         const before = engine.sync.status;
+        const beforeReason = engine.sync.reason;
         engine.handle(snapshot, this.clock.now());
-        if (engine.sync.status !== before || engine.sync.status === 'live') this.onBookStatus(engine.sync.status, engine.sync.reason);
+        if (engine !== this.currentEngine) return;
+        if (engine.sync.status !== before || engine.sync.status === 'live' || engine.sync.reason !== beforeReason) this.onBookStatus(engine.sync.status, engine.sync.reason);
       } catch (err) {
         if (engine !== this.currentEngine || this.stopped) {
           done();
@@ -609,7 +774,7 @@ export class MarketFeed {
       this.currentEngine?.sync.invalidate('connection replaced; resynchronising');
       this.onBookStatus('resyncing', 'connection replaced; resynchronising');
     });
-    this.standby = { conn, decoder: new FrameDecoder(this.symbolName), deadline };
+    this.standby = { conn, decoder: new FrameDecoder(this.symbolName, this.currentEngine?.book.tickSize), deadline };
     this.log('info', `opening a replacement connection before the exchange's 24 h cut`);
     conn.open();
   }
@@ -693,4 +858,9 @@ function emptyMetrics(now: number): FeedHealth['metrics'] {
     processingMicros: zero,
     counters: { messages: 0, bytes: 0, gaps: 0, resyncs: 0, malformed: 0, drops: 0, reconnects: 0, snapshotsRequested: 0, snapshotsApplied: 0, handlerErrors: 0 },
   };
+}
+
+/** True when exchangeInfo now gives the symbol another tick size than the engine's book was built with. */
+function tickChanged(engine: MarketEngine, info: SymbolInfo): boolean {
+  return new PriceScale(info.tickSize).tickSize !== engine.book.tickSize;
 }

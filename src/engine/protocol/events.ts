@@ -139,7 +139,12 @@ export interface ControlReplyEvent {
   readonly error?: { readonly code: number; readonly msg: string };
 }
 
-export type BookStatus = 'idle' | 'syncing' | 'live' | 'resyncing' | 'stale' | 'failed';
+/**
+ * `degraded`: the exchange's data failed a consistency check repeatedly (crossed book, ids that do not
+ * advance, snapshots that never bridge, a tick size that does not fit); not live, still retrying within
+ * the request budget, the reason in words.
+ */
+export type BookStatus = 'idle' | 'syncing' | 'live' | 'resyncing' | 'degraded' | 'stale' | 'failed';
 
 /** The order book's synchronisation state changed. */
 export interface StatusEvent {

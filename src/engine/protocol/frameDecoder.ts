@@ -10,6 +10,7 @@ import type {
   TradeEvent,
 } from './events';
 import { parseDecimal, POW10 } from './decimal';
+import { PriceScale } from '../book/priceScale';
 
 /**
  * Decodes Binance futures frames (combined-stream envelopes, raw payloads, REST depth snapshots and
@@ -22,7 +23,10 @@ import { parseDecimal, POW10 } from './decimal';
  * `JSON.parse`, where its cost does not matter.
  *
  * `decode` never throws: anything that is not a well-formed frame of a known shape comes back as a
- * `malformed` event carrying the reason.
+ * `malformed` event carrying the reason. That includes impossible numbers, so none of them ever
+ * reaches a book level: a price of 0, a price off the symbol's tick grid (when the decoder knows the
+ * tick), exponents, leading zeros, negative or non-finite quantities. One bad number drops its whole
+ * frame; a dropped diff then breaks the update-id chain and the book resynchronises.
  */
 
 const enum Kind {
@@ -120,9 +124,21 @@ export class FrameDecoder {
   /** Symbol that REST snapshots without their own `s` field are attributed to. */
   defaultSymbol: string;
   private readonly stats: DecoderStats = { frames: 0, malformed: 0 };
+  /** The symbol's price grid, when known: prices of depth, bookTicker and trade frames must lie on it. */
+  private readonly scale: PriceScale | undefined;
+  /** Most decimals a price may have on the grid (trailing zeros aside); unbounded without a tick. */
+  private readonly gridDecimals: number;
+  /** Every price with at most `gridDecimals` decimals is on the grid (the tick is a power of ten). */
+  private readonly decimalTick: boolean;
+  /** Largest price whose tick count is still an exact integer. */
+  private readonly maxPrice: number;
 
-  constructor(defaultSymbol = '') {
+  constructor(defaultSymbol = '', tickSize?: number) {
     this.defaultSymbol = defaultSymbol;
+    this.scale = tickSize === undefined ? undefined : new PriceScale(tickSize);
+    this.gridDecimals = this.scale?.decimals ?? Infinity;
+    this.decimalTick = this.scale?.isDecimalTick ?? true;
+    this.maxPrice = this.scale ? Number.MAX_SAFE_INTEGER * this.scale.tickSize : Infinity;
   }
 
   getStats(): DecoderStats {
@@ -174,7 +190,8 @@ export class FrameDecoder {
   }
 
   private decodeEnvelope(time: number, text: string): EngineEvent {
-    this.lastStream = undefined;
+    // lastStream may already hold the name the compact reader saw: a frame that fails below still
+    // says which stream it came from.
     const outer = this.outer;
     this.parseObject(outer, true);
     this.expectEnd();
@@ -220,8 +237,8 @@ export class FrameDecoder {
     const f = this.payload;
     const what = 'bookTicker';
     const eventTime = f.kindOf(K_E) === Kind.None ? 0 : this.reqInt(f, K_E, 'E', what);
-    const bidPrice = this.reqPrice(f, K_b, 'b', what);
-    const askPrice = this.reqPrice(f, K_a, 'a', what);
+    const bidPrice = this.reqTickPrice(f, K_b, 'b', what);
+    const askPrice = this.reqTickPrice(f, K_a, 'a', what);
     return {
       type: 'bookTicker',
       symbol: this.reqSymbol(f, what),
@@ -246,7 +263,7 @@ export class FrameDecoder {
       eventTime: this.reqInt(f, K_E, 'E', what),
       tradeTime: this.reqInt(f, K_T, 'T', what),
       id: aggregated ? this.reqInt(f, K_a, 'a', what) : this.reqInt(f, K_t, 't', what),
-      price: this.reqPrice(f, K_p, 'p', what),
+      price: this.reqTickPrice(f, K_p, 'p', what),
       qty: this.reqQty(f, K_q, 'q', what),
       buyerIsMaker: m === Kind.True,
       aggregated,
@@ -369,11 +386,11 @@ export class FrameDecoder {
     if (!this.field(K_s, true)) return undefined;
     const symbol = this.compactStringTail();
     if (symbol === undefined || !this.field(K_b, true)) return undefined;
-    const bidPrice = this.compactDecimalTail();
+    const bidPrice = this.compactPriceTail();
     if (!this.field(K_B, true)) return undefined;
     const bidQty = this.compactDecimalTail();
     if (!this.field(K_a, true)) return undefined;
-    const askPrice = this.compactDecimalTail();
+    const askPrice = this.compactPriceTail();
     if (!this.field(K_A, true)) return undefined;
     const askQty = this.compactDecimalTail();
     if (eventTime !== eventTime) {
@@ -397,7 +414,7 @@ export class FrameDecoder {
     if (symbol === undefined || !this.field(K_t, false)) return undefined;
     const id = this.compactInt();
     if (!this.field(K_p, true)) return undefined;
-    const price = this.compactDecimalTail();
+    const price = this.compactPriceTail();
     if (!this.field(K_q, true)) return undefined;
     const qty = this.compactDecimalTail();
     if (this.field(K_X, true)) {
@@ -499,6 +516,8 @@ export class FrameDecoder {
     let mantissa = 0;
     let fraction = -1;
     let ch = text.charCodeAt(p);
+    // "007" and ".5" are not how Binance writes numbers: the general parser explains.
+    if ((ch === 48 && text.charCodeAt(p + 1) !== 46 && text.charCodeAt(p + 1) !== QUOTE) || ch === 46) return NaN;
     while (ch !== QUOTE) {
       if (ch >= 48 && ch <= 57) {
         mantissa = mantissa * 10 + (ch - 48);
@@ -514,6 +533,41 @@ export class FrameDecoder {
     // Beyond 15 digits the mantissa may not be exact; the general parser handles such text.
     if (p === start || p - start > (fraction >= 0 ? 16 : 15) || fraction === 0) return NaN;
     return fraction > 0 ? mantissa / POW10[fraction] : mantissa;
+  }
+
+  /**
+   * A price string up to and past its closing quote, or NaN when it is not a positive price on the
+   * tick grid (the general parser then says why). The grid check rides on the scan: for a power-of-ten
+   * tick a price is on the grid when its last non-zero decimal is within the tick's decimals.
+   */
+  private compactPriceTail(): number {
+    const text = this.text;
+    let p = this.pos;
+    const start = p;
+    let mantissa = 0;
+    let fraction = -1;
+    let significant = 0;
+    let ch = text.charCodeAt(p);
+    if ((ch === 48 && text.charCodeAt(p + 1) !== 46) || ch === 46) return NaN;
+    while (ch !== QUOTE) {
+      if (ch >= 48 && ch <= 57) {
+        mantissa = mantissa * 10 + (ch - 48);
+        if (fraction >= 0) {
+          fraction++;
+          if (ch !== 48) significant = fraction;
+        }
+      } else if (ch === 46 && fraction < 0) {
+        fraction = 0;
+      } else {
+        return NaN;
+      }
+      ch = text.charCodeAt(++p);
+    }
+    this.pos = p + 1;
+    if (p - start > (fraction >= 0 ? 16 : 15) || fraction === 0 || mantissa === 0 || significant > this.gridDecimals) return NaN;
+    const value = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
+    if (value > this.maxPrice || (!this.decimalTick && !this.scale!.isOnGrid(value))) return NaN;
+    return value;
   }
 
   /** An interned string up to and past its closing quote (no escapes), or undefined. */
@@ -573,6 +627,27 @@ export class FrameDecoder {
 
   private reqQty(f: FieldSlots, id: number, name: string, what: string): number {
     return this.reqPrice(f, id, name, what);
+  }
+
+  /** A traded or quoted price: positive and on the symbol's tick grid. */
+  private reqTickPrice(f: FieldSlots, id: number, name: string, what: string): number {
+    const v = this.reqNumString(f, id, name, what);
+    const problem = this.priceProblem(v);
+    if (problem !== undefined) throw new DecodeError(`${what}: field '${name}' ("${this.text.slice(f.start[id], f.end[id])}"): ${problem}`);
+    return v;
+  }
+
+  /** Why `price` cannot be a level's price, or undefined when it can. */
+  private priceProblem(price: number): string | undefined {
+    if (price !== price) return 'the price must be a plain decimal (no exponent, no leading zeros)';
+    if (!(price > 0)) return 'the price must be above 0';
+    const scale = this.scale;
+    if (scale !== undefined && !scale.isOnGrid(price)) {
+      return price > this.maxPrice
+        ? `the price is beyond what tick ${scale.format(scale.tickSize)} can hold exactly`
+        : `the price is not a multiple of the tick size ${scale.format(scale.tickSize)}`;
+    }
+    return undefined;
   }
 
   private reqLevels(f: FieldSlots, id: number, name: string, what: string): number[] {
@@ -853,7 +928,7 @@ export class FrameDecoder {
     for (;;) {
       if (text.charCodeAt(p) !== LBRACKET || text.charCodeAt(p + 1) !== QUOTE) return undefined;
       this.pos = p + 2;
-      const price = this.compactDecimalTail();
+      const price = this.compactPriceTail();
       p = this.pos;
       if (price !== price || text.charCodeAt(p) !== COMMA || text.charCodeAt(p + 1) !== QUOTE) return undefined;
       this.pos = p + 2;
@@ -905,8 +980,9 @@ export class FrameDecoder {
       this.pos++;
       const price = parseDecimal(text, ps, pe);
       const qty = parseDecimal(text, qs, qe);
-      if (!(price >= 0) || !(qty >= 0)) {
-        throw new DecodeError(`bad level ["${text.slice(ps, pe)}","${text.slice(qs, qe)}"]: price and quantity must be non-negative decimals`);
+      const problem = this.priceProblem(price) ?? (qty >= 0 ? undefined : 'the quantity must be a non-negative plain decimal');
+      if (problem !== undefined) {
+        throw new DecodeError(`bad level ["${text.slice(ps, pe)}","${text.slice(qs, qe)}"]: ${problem}`);
       }
       out.push(price, qty);
       this.skipWs();
@@ -987,7 +1063,10 @@ function levelsField(obj: Record<string, unknown>, name: string): number[] {
     }
     const price = parseDecimal(level[0], 0, level[0].length);
     const qty = parseDecimal(level[1], 0, level[1].length);
-    if (!(price >= 0) || !(qty >= 0)) throw new DecodeError(`depth snapshot: ${name}[${i}] has a bad price or quantity`);
+    // The tick grid is the synchronizer's check: an off-grid snapshot means the tick does not fit.
+    if (!(price > 0) || !(qty >= 0)) {
+      throw new DecodeError(`depth snapshot: ${name}[${i}] ${JSON.stringify(level.slice(0, 2))} needs a price above 0 and a non-negative quantity, both plain decimals`);
+    }
     out[2 * i] = price;
     out[2 * i + 1] = qty;
   }

@@ -50,11 +50,11 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
   it('update ids that jump ahead: the stalled book is noticed and rebuilt from a true snapshot', async () => {
     await underAttack(rows, 'update ids jump ahead', {}, {}, async (pair, monitor) => {
       await assertLiveAndRight(pair);
-      const connection = pair.exchange.connections().find((c) => c.route === 'public')!;
-      pair.exchange.setConnectionFaults(connection.id, { idsJumpAfterNDiffs: 1 });
-      await waitFor('the lie to be told', () => (pair.exchange.stats().faultsInjected.idsJump ?? 0) >= 1, 5000);
-      await monitor.sampleFor(5000);
+      pair.exchange.setFaults({ idsJumpEveryNDiffs: 40 });
+      await waitFor('the lie to be told twice', () => (pair.exchange.stats().faultsInjected.idsJump ?? 0) >= 2, 15_000);
+      await monitor.sampleFor(4000);
       monitor.assertNeverLiveWhileWrong();
+      pair.exchange.setFaults({});
       await assertLiveAndRight(pair, 20_000);
       const h = pair.feed.health();
       assert.ok(h.counters.resyncs >= 1, `resynchronised (${h.counters.resyncs})`);
@@ -160,8 +160,8 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
       const state = await waitForHonestState(pair, /bridge/i, 30_000);
       await monitor.sampleFor(3000);
       monitor.assertNeverLiveWhileWrong();
-      const depthRequests = pair.exchange.stats().restRequestsByPath['/fapi/v1/depth'] ?? 0;
-      assert.ok(depthRequests >= 2, `asked for another snapshot (${depthRequests})`);
+      await waitFor('another snapshot to be asked for', () => (pair.exchange.stats().restRequestsByPath['/fapi/v1/depth'] ?? 0) >= 2, 30_000);
+      assertHonestlyNotLive(pair, /bridge/i);
       monitor.assertBounded();
       pair.exchange.setFaults({});
       await assertLiveAndRight(pair, 40_000);
@@ -172,11 +172,11 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
   it('a background REST snapshot that disagrees with the local book is a fault: resync, counted, then verified', async () => {
     await underAttack(rows, 'stream drifts from REST (verified book)', {}, { verifyEveryMs: 5000 } as Record<string, unknown>, async (pair, monitor) => {
       await assertLiveAndRight(pair);
-      pair.exchange.setFaults({ phantomEveryNDiffs: 5 });
+      pair.exchange.setFaults({ phantomEveryNDiffs: 10 });
       await waitFor('a phantom level to be sent', () => (pair.exchange.stats().faultsInjected.phantom ?? 0) >= 1, 5000);
-      pair.exchange.setFaults({});
       const book = (): { faults?: number; verifiedAt?: number } => pair.feed.health().book as { faults?: number; verifiedAt?: number };
       await waitFor('the verification to find the drift', () => (book().faults ?? 0) >= 1, 20_000);
+      pair.exchange.setFaults({});
       await waitFor('a verification that matches', () => (book().verifiedAt ?? 0) > Date.now() - 5000, 20_000);
       await assertLiveAndRight(pair);
       monitor.assertBounded();

@@ -6,7 +6,7 @@ import type { CliIo } from './io';
 export const EXCHANGE_USAGE =
   'flowsight exchange [--port P] [--symbols A,B] [--seed N] [--replay FILE --speed N] [--drop-every N] [--gap-every N] ' +
   '[--malformed-every N] [--stall] [--rest-status 429|418|451|500|403] [--rest-delay MS] [--ws-reject 451|403|429|418] [--retry-after TEXT] ' +
-  '[--ids-reset-after N] [--ids-jump-after N] [--crossed-every N] [--crossed-snapshot] [--impossible-every N] ' +
+  '[--ids-reset-after N] [--ids-jump-every N] [--crossed-every N] [--crossed-snapshot] [--impossible-every N] ' +
   '[--tick-size coarser|tiny|zero|missing|changes] [--snapshot-ahead N] [--phantom-every N] [--rest-body endless|huge] ' +
   '[--huge-frame BYTES] [--close-after-open MS] [--close-after-live MS]';
 
@@ -22,7 +22,7 @@ export async function exchangeCommand(argv: readonly string[], io: CliIo): Promi
     argv,
     [
       'port', 'symbols', 'seed', 'replay', 'speed', 'drop-every', 'gap-every', 'malformed-every', 'rest-status', 'rest-delay', 'ws-reject',
-      'retry-after', 'ids-reset-after', 'ids-jump-after', 'crossed-every', 'impossible-every', 'tick-size', 'snapshot-ahead', 'phantom-every',
+      'retry-after', 'ids-reset-after', 'ids-jump-every', 'crossed-every', 'impossible-every', 'tick-size', 'snapshot-ahead', 'phantom-every',
       'rest-body', 'huge-frame', 'close-after-open', 'close-after-live',
     ],
     ['stall', 'crossed-snapshot'],
@@ -109,7 +109,7 @@ function exchangeOptions(args: ParsedArgs): LocalExchangeOptions {
   }
   if (retryAfter !== undefined && restStatus === undefined && wsReject === undefined) throw new UsageError('--retry-after needs --rest-status or --ws-reject');
   faults.idsResetAfterNDiffs = every('ids-reset-after');
-  faults.idsJumpAfterNDiffs = every('ids-jump-after');
+  faults.idsJumpEveryNDiffs = every('ids-jump-every');
   faults.crossedEveryNDiffs = every('crossed-every');
   if (flag(args, 'crossed-snapshot')) faults.crossedSnapshot = true;
   faults.impossibleEveryNDiffs = every('impossible-every');
@@ -149,7 +149,7 @@ function describeFaults(faults: FaultConfig): string {
   if (faults.wsRejectStatus !== undefined) parts.push(`WebSocket upgrades refused with ${faults.wsRejectStatus}`);
   if (faults.restStatus?.retryAfter !== undefined || faults.wsRetryAfter !== undefined) parts.push(`Retry-After "${faults.restStatus?.retryAfter ?? faults.wsRetryAfter}"`);
   if (faults.idsResetAfterNDiffs !== undefined) parts.push(`update ids reset lower after ${faults.idsResetAfterNDiffs} diffs`);
-  if (faults.idsJumpAfterNDiffs !== undefined) parts.push(`update ids jump ahead at diff ${faults.idsJumpAfterNDiffs}`);
+  if (faults.idsJumpEveryNDiffs !== undefined) parts.push(`update ids jump ahead every ${faults.idsJumpEveryNDiffs} diffs`);
   if (faults.crossedEveryNDiffs !== undefined) parts.push(`crossed book every ${faults.crossedEveryNDiffs} diffs`);
   if (faults.crossedSnapshot === true) parts.push('crossed snapshots');
   if (faults.impossibleEveryNDiffs !== undefined) parts.push(`impossible numbers every ${faults.impossibleEveryNDiffs} diffs`);

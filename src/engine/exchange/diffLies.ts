@@ -35,7 +35,7 @@ export class DiffLies {
     const n = this.diffs;
     const told: Array<{ kind: FaultKind; detail: string }> = [];
     const reset = faults.idsResetAfterNDiffs !== undefined && n >= faults.idsResetAfterNDiffs;
-    const jump = faults.idsJumpAfterNDiffs !== undefined && n === faults.idsJumpAfterNDiffs;
+    const jump = every(faults.idsJumpEveryNDiffs, n);
     const crossed = every(faults.crossedEveryNDiffs, n);
     const impossible = every(faults.impossibleEveryNDiffs, n);
     const phantom = every(faults.phantomEveryNDiffs, n);

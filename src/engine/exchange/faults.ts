@@ -29,8 +29,8 @@ export interface FaultConfig {
   // ---- lies about the book ----
   /** From a connection's Nth diff on, U, u and pu are lowered by ID_SHIFT: the stream's ids reset lower; REST keeps the true ones. */
   idsResetAfterNDiffs?: number;
-  /** A connection's Nth diff claims ids ID_SHIFT ahead (U and u raised, pu kept); the diffs after it are truthful again. */
-  idsJumpAfterNDiffs?: number;
+  /** Every Nth diff of a connection claims ids ID_SHIFT ahead (U and u raised, pu kept); the diffs after it are truthful again. */
+  idsJumpEveryNDiffs?: number;
   /** Every Nth diff carries a bid at twice one of its prices: above every ask, so the book crosses. */
   crossedEveryNDiffs?: number;
   /** REST snapshots carry a bid at twice the best ask. */
@@ -114,7 +114,7 @@ export function validateFaults(faults: FaultConfig): void {
   positive('gapEveryNDiffs', faults.gapEveryNDiffs);
   positive('malformedEveryNMessages', faults.malformedEveryNMessages);
   positive('idsResetAfterNDiffs', faults.idsResetAfterNDiffs);
-  positive('idsJumpAfterNDiffs', faults.idsJumpAfterNDiffs);
+  positive('idsJumpEveryNDiffs', faults.idsJumpEveryNDiffs);
   positive('crossedEveryNDiffs', faults.crossedEveryNDiffs);
   positive('impossibleEveryNDiffs', faults.impossibleEveryNDiffs);
   positive('snapshotAheadBy', faults.snapshotAheadBy);

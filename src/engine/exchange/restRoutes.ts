@@ -205,7 +205,8 @@ export class RestRoutes {
     if (priceFilter !== undefined && priceFilter.tickSize !== undefined) {
       const tick = Number(priceFilter.tickSize);
       const told = lie === 'coarser' ? tick * 10 : lie === 'tiny' ? 1e-10 : lie === 'zero' ? 0 : this.exchangeInfoAnswers % 2 === 1 ? tick / 10 : tick;
-      priceFilter.tickSize = told === 0 ? '0' : told.toFixed(decimalsOf(told));
+      // decimalsOf stops at a precision far above 1e-10, so the absurd tick is written out by hand.
+      priceFilter.tickSize = lie === 'tiny' ? '0.0000000001' : told === 0 ? '0' : told.toFixed(decimalsOf(told));
     }
     this.host.recordFault({ kind: 'tickSize', detail: `exchangeInfo says ${info.symbol} has tick ${priceFilter?.tickSize ?? '(no PRICE_FILTER)'}` });
     return { ...info, filters };

@@ -6,6 +6,7 @@ import {
   assertLiveAndRight,
   printTable,
   sleep,
+  stopLying,
   underAttack,
   waitFor,
   waitForHonestState,
@@ -40,7 +41,7 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
       await monitor.sampleFor(6000);
       await waitForHonestState(pair, /update id|bridge|advanc|stall/i, 15_000);
       monitor.assertNeverLiveWhileWrong();
-      pair.exchange.setFaults({});
+      await stopLying(pair);
       await assertLiveAndRight(pair, 30_000);
       monitor.assertBounded();
       return `not live, then right (${monitor.samples} samples)`;
@@ -54,7 +55,7 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
       await waitFor('the lie to be told twice', () => (pair.exchange.stats().faultsInjected.idsJump ?? 0) >= 2, 15_000);
       await monitor.sampleFor(4000);
       monitor.assertNeverLiveWhileWrong();
-      pair.exchange.setFaults({});
+      await stopLying(pair);
       await assertLiveAndRight(pair, 20_000);
       const h = pair.feed.health();
       assert.ok(h.counters.resyncs >= 1, `resynchronised (${h.counters.resyncs})`);
@@ -70,7 +71,7 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
       await monitor.sampleFor(6000);
       assert.ok((pair.exchange.stats().faultsInjected.crossed ?? 0) >= 2, 'crossing diffs were sent');
       monitor.assertNeverLiveWhileWrong();
-      pair.exchange.setFaults({});
+      await stopLying(pair);
       await assertLiveAndRight(pair, 20_000);
       monitor.assertBounded();
       return 'never live crossed, then right';
@@ -83,7 +84,7 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
       await monitor.sampleFor(3000);
       monitor.assertNeverLiveWhileWrong();
       assertHonestlyNotLive(pair, /cross/i);
-      pair.exchange.setFaults({});
+      await stopLying(pair);
       await assertLiveAndRight(pair, 30_000);
       monitor.assertBounded();
       return state.split(':')[0];
@@ -99,7 +100,7 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
       monitor.assertNeverLiveWhileWrong();
       const malformed = pair.feed.health().counters.malformed;
       assert.ok(malformed >= 8, `impossible levels are counted as malformed (${malformed})`);
-      pair.exchange.setFaults({});
+      await stopLying(pair);
       await assertLiveAndRight(pair, 20_000);
       const book = pair.feed.engine!.bookLine(1000);
       for (const [price, qty] of [...book.bids, ...book.asks]) {
@@ -163,7 +164,7 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
       await waitFor('another snapshot to be asked for', () => (pair.exchange.stats().restRequestsByPath['/fapi/v1/depth'] ?? 0) >= 2, 30_000);
       assertHonestlyNotLive(pair, /bridge/i);
       monitor.assertBounded();
-      pair.exchange.setFaults({});
+      await stopLying(pair);
       await assertLiveAndRight(pair, 40_000);
       return state.split(':')[0];
     });
@@ -176,7 +177,7 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
       await waitFor('a phantom level to be sent', () => (pair.exchange.stats().faultsInjected.phantom ?? 0) >= 1, 5000);
       const book = (): { faults?: number; verifiedAt?: number } => pair.feed.health().book as { faults?: number; verifiedAt?: number };
       await waitFor('the verification to find the drift', () => (book().faults ?? 0) >= 1, 20_000);
-      pair.exchange.setFaults({});
+      await stopLying(pair);
       await waitFor('a verification that matches', () => (book().verifiedAt ?? 0) > Date.now() - 5000, 20_000);
       await assertLiveAndRight(pair);
       monitor.assertBounded();
@@ -192,7 +193,7 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
       await sleep(3000);
       assertHonestlyNotLive(pair, /cut off/);
       monitor.assertBounded({ rssGrowthMb: 150 });
-      pair.exchange.setFaults({});
+      await stopLying(pair);
       await assertLiveAndRight(pair, 40_000);
       return state.split(':')[0];
     });

@@ -5,8 +5,11 @@ import { activeHandles, assertBookMatchesExchange, assertNoHandlesLeft, startPai
 
 export { waitFor, type Pair };
 
-/** How long a live feed may take to notice a lie from the diffs after it (the synchronizer's stall window is 2 s of exchange time). */
-export const LIE_DETECTION_MS = 3000;
+/**
+ * How long a live feed may take to notice a lie from the diffs after it: the synchronizer calls ids
+ * that stop advancing a stall after 20 diffs (2 s at 100 ms), and this machine is shared.
+ */
+export const LIE_DETECTION_MS = 4000;
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -154,6 +157,12 @@ export class AttackMonitor {
       this.liveWhileCrossed.push(`live with best bid ${book.bestPrice('bid')} ≥ best ask ${book.bestPrice('ask')}`);
     }
   }
+}
+
+/** Ends the attack, then lets a second of truthful diffs reveal the last lie told before the book is compared. */
+export async function stopLying(pair: Pair): Promise<void> {
+  pair.exchange.setFaults({});
+  await sleep(1000);
 }
 
 /** The feed is not live and says why in words matching `reason`. */

@@ -51,7 +51,6 @@ describe('BookVerifier (through DepthSynchronizer)', () => {
     h.sync.verify(snapshot(12, [100, 2, 99.9, 3, 99.8, 1], [100.1, 1, 100.2, 1, 100.3, 1]));
     assert.deepEqual(h.outcomes, [{ kind: 'match', updateId: 13, levelsCompared: 5 }]);
     assert.equal(h.sync.counters.verified, 1);
-    assert.equal(h.sync.verifying, false);
     assert.deepEqual(h.faults, []);
   });
 
@@ -59,9 +58,9 @@ describe('BookVerifier (through DepthSynchronizer)', () => {
     const h = harness();
     liveThrough13(h);
     h.sync.verify(snapshot(15, [100, 2, 99.9, 3, 99.8, 1, 99.7, 8], [100.2, 6, 100.3, 1]));
-    assert.deepEqual(h.outcomes, []);
+    assert.equal(h.outcomes.length, 0);
     h.sync.onDepth(diff(14, 14, 13, [99.5, 4]));
-    assert.deepEqual(h.outcomes, [], 'u 14 < 15: not there yet');
+    assert.equal(h.outcomes.length, 0, 'u 14 < 15: not there yet');
     h.sync.onDepth(diff(15, 16, 14, [], [100.2, 6]));
     assert.equal(h.outcomes[0]?.kind, 'match', JSON.stringify(h.outcomes));
   });
@@ -89,6 +88,15 @@ describe('BookVerifier (through DepthSynchronizer)', () => {
     assert.equal(h.sync.counters.verifyMismatches, 1);
     assert.equal(h.sync.status, 'resyncing');
     assert.equal(h.requests.length, 2);
+  });
+
+  it('takes a snapshot with prices off the tick grid as a mismatch', () => {
+    const h = harness();
+    liveThrough13(h);
+    h.sync.verify(snapshot(13, [100, 2, 99.95, 3], [100.2, 5]));
+    assert.equal(h.faults[0]?.kind, 'verify-mismatch');
+    assert.match(h.faults[0].message, /REST snapshot \(update 13\) has prices off the book's tick 0.1 \(e.g. 99.95\)/);
+    assert.equal(h.sync.status, 'resyncing');
   });
 
   it('names a level the book holds that the exchange does not', () => {

@@ -207,7 +207,7 @@ describe('DepthSynchronizer: faults in the exchange data', () => {
       assert.equal(h.requests.length, 1);
       h.sync.onDepth(diff(109, 109, 108));
       assert.equal(h.faults[0]?.kind, 'never-bridges');
-      assert.match(h.faults[0].message, /the depth snapshot \(update 1000000\) is ahead of every depth update: 100 updates over .* s reached only u 109 \(1 snapshot in a row did not bridge\)/);
+      assert.match(h.faults[0].message, /the depth snapshot \(update 1000000\) is ahead of every depth update: 100 updates over .* s, the newest reached only u 109 \(1 snapshot in a row did not bridge\)/);
       assert.equal(h.requests.length, 2);
       assert.equal(h.sync.counters.neverBridges, 1);
       assert.notEqual(h.sync.status, 'live');
@@ -236,6 +236,20 @@ describe('DepthSynchronizer: faults in the exchange data', () => {
       h.sync.onSnapshot(snapshot(21, [100, 1], [100.1, 1]));
       assert.equal(h.faults[0]?.kind, 'never-bridges');
       assert.match(h.faults[0].message, /snapshot 21 is older than the buffered updates \(first U 50\): 2 snapshots in a row did not bridge/);
+    });
+
+
+    it('asks for the snapshot even when no diff can be read, and gives up on one nothing bridges', () => {
+      const h = harness();
+      h.sync.onUnusableDepth('bad level');
+      assert.equal(h.requests.length, 1);
+      h.sync.onUnusableDepth('bad level');
+      assert.equal(h.requests.length, 1, 'one request at a time');
+      h.sync.onSnapshot(snapshot(5, [100, 1], [100.1, 1]));
+      for (let i = 0; i < 100; i++) h.sync.onUnusableDepth('bad level');
+      assert.equal(h.faults[0]?.kind, 'never-bridges');
+      assert.match(h.faults[0].message, /100 updates, none could be used \(last: bad level\)/);
+      assert.equal(h.requests.length, 2);
     });
   });
 

@@ -197,7 +197,14 @@ export class DepthSynchronizer {
    * counted like diffs that do not advance it.
    */
   onUnusableDepth(reason: string): void {
-    if (this.mode !== 'full' || this.state !== 'live') return;
+    if (this.mode !== 'full' || this.tickRefused) return;
+    if (this.state !== 'live') {
+      // Not live yet: unusable diffs still mean the stream is there, so the snapshot is asked for (it
+      // tells whether the tick size fits), and a loaded one that nothing can bridge is given up on.
+      if (this.snapshotLoaded) this.noteUnbridged(NaN, `none could be used (last: ${reason})`);
+      else if (!this.snapshotPending) this.askForSnapshot(this.state === 'idle' ? 'initial synchronisation' : this.stateReason);
+      return;
+    }
     if (this.stalledUpdates++ === 0) this.stalledSince = NaN;
     const n = this.stalledUpdates;
     if (n < this.stallAfterUpdates) return;
@@ -225,6 +232,13 @@ export class DepthSynchronizer {
       this.endVerification({ kind: 'inconclusive', reason: `the snapshot is for ${snapshot.symbol}, not ${this.book.symbol}` });
       return;
     }
+    const misfit = this.offGridPrice(snapshot);
+    if (misfit !== undefined) {
+      const scale = this.book.scale;
+      const message = `the exchange's REST snapshot (update ${snapshot.lastUpdateId}) has prices off the book's tick ${scale.format(scale.tickSize)} (e.g. ${formatStep(misfit)})`;
+      this.endVerification({ kind: 'mismatch', updateId: this.book.lastUpdateId, message });
+      return;
+    }
     const outcome = verifier.onSnapshot(snapshot, this.book);
     if (outcome !== undefined) this.endVerification(outcome);
   }
@@ -234,9 +248,9 @@ export class DepthSynchronizer {
     return this.tickRefused;
   }
 
-  /** True while a background check waits for its snapshot or for the stream to reach it. */
-  get verifying(): boolean {
-    return this.verifier !== undefined;
+  /** Faults since the last healthy live period (3 or more make the book `degraded`). */
+  get consecutiveFaults(): number {
+    return this.faultStreak;
   }
 
   onSnapshot(snapshot: DepthSnapshotEvent): void {
@@ -411,6 +425,26 @@ export class DepthSynchronizer {
     }
   }
 
+  /**
+   * One more diff that did not bridge the loaded snapshot (`eventTime` NaN when it could not be read).
+   * True when the snapshot was given up on: a `never-bridges` fault, and another snapshot asked for.
+   */
+  private noteUnbridged(eventTime: number, newest: string): boolean {
+    if (this.unbridgedUpdates++ === 0) this.unbridgedSince = eventTime;
+    const n = this.unbridgedUpdates;
+    const span = eventTime - this.unbridgedSince;
+    if (n < this.bridgeWithinUpdates && !(n >= 3 && span >= this.bridgeWithinMs)) return false;
+    this.unbridgedSnapshots++;
+    const over = span === span ? ` over ${(span / 1000).toFixed(1)} s` : '';
+    const snapshots = this.unbridgedSnapshots;
+    this.resyncAfterFault(
+      'never-bridges',
+      `the depth snapshot (update ${this.book.lastUpdateId}) is ahead of every depth update: ${n} updates${over}, ${newest}` +
+        ` (${snapshots} snapshot${snapshots === 1 ? '' : 's'} in a row did not bridge); asking for another`,
+    );
+    return true;
+  }
+
   private crossedText(): string {
     const book = this.book;
     const scale = book.scale;
@@ -482,18 +516,7 @@ export class DepthSynchronizer {
     if (i === buffer.length) {
       const newest = buffer[buffer.length - 1];
       buffer.length = 0;
-      if (newest !== undefined && this.unbridgedUpdates++ === 0) this.unbridgedSince = newest.eventTime;
-      const n = this.unbridgedUpdates;
-      if (newest !== undefined && (n >= this.bridgeWithinUpdates || (n >= 3 && newest.eventTime - this.unbridgedSince >= this.bridgeWithinMs))) {
-        this.unbridgedSnapshots++;
-        const seconds = ((newest.eventTime - this.unbridgedSince) / 1000).toFixed(1);
-        this.resyncAfterFault(
-          'never-bridges',
-          `the depth snapshot (update ${snapshotId}) is ahead of every depth update: ${n} updates over ${seconds} s reached only u ${newest.finalUpdateId}` +
-            ` (${this.unbridgedSnapshots} snapshot${this.unbridgedSnapshots === 1 ? '' : 's'} in a row did not bridge); asking for another`,
-        );
-        return;
-      }
+      if (newest !== undefined && this.noteUnbridged(newest.eventTime, `the newest reached only u ${newest.finalUpdateId}`)) return;
       // Every diff so far predates the snapshot: the next one to arrive must bridge it.
       this.setState(this.state === 'idle' ? 'syncing' : this.state, 'waiting for a depth update that bridges the snapshot');
       return;

@@ -53,11 +53,13 @@ export interface MarketFeedOptions {
   tap?: { frame(text: string, receiveMs: number): void; snapshot(body: string, receiveMs: number): void };
 }
 
-export const DEFAULT_VERIFY_EVERY_MS = 300_000;
+const DEFAULT_VERIFY_EVERY_MS = 300_000;
 const MIN_VERIFY_EVERY_MS = 5_000;
 const MAX_VERIFY_EVERY_MS = 3_600_000;
 /** Least time between two exchangeInfo refetches caused by a tick size that does not fit. */
 const TICK_REFETCH_INTERVAL_MS = 10_000;
+/** Longest pause before the next snapshot while the book is degraded (the pause doubles per fault). */
+const DEGRADED_PAUSE_CAP_MS = 30_000;
 
 const SILENT_HINT =
   'Since 2026-04-23 Binance serves depth, bookTicker and trade on /public and aggTrade, markPrice and forceOrder on /market; a stream asked for on the wrong path is acknowledged and then never delivers.';
@@ -441,17 +443,19 @@ export class MarketFeed {
     if (event.type === 'malformed') this.log('warn', `malformed frame on ${conn.route} (${event.reason}): ${event.sample}`);
     if (engine !== this.currentEngine) return;
     const after = engine.sync.status;
-    if (after !== before || (after !== 'live' && engine.sync.reason !== beforeReason)) this.onBookStatus(after, engine.sync.reason);
+    if (after !== before) this.onBookStatus(after, engine.sync.reason);
+    else if (after !== 'live' && engine.sync.reason !== beforeReason) this.onBookStatus(after, engine.sync.reason, false);
     else if (after === 'live' && this.stateName !== 'live' && conn === this.publicConn) this.onBookStatus(after, engine.sync.reason);
   }
 
-  private onBookStatus(status: BookStatus, reason: string): void {
+  /** The book's status or (with `statusChanged` false) only its reason changed. */
+  private onBookStatus(status: BookStatus, reason: string, statusChanged = true): void {
     if (status === 'live') {
       this.armHealthyTimer();
       this.lastError = undefined;
       this.setState('live', reason);
     } else if (status === 'resyncing') {
-      this.log('warn', `resynchronising ${this.symbolName}: ${reason}`);
+      if (statusChanged) this.log('warn', `resynchronising ${this.symbolName}: ${reason}`);
       this.setState('syncing', reason);
     } else if (status === 'syncing') {
       this.setState('syncing', reason);
@@ -706,7 +710,9 @@ export class MarketFeed {
     const done = (): void => {
       if (this.snapshotFor === engine) this.snapshotFor = undefined;
     };
-    this.log('info', `requesting a depth snapshot for ${engine.symbol} (${reason})`);
+    // Data that keeps failing its checks is asked for again ever more slowly, not as fast as the budget allows.
+    const pauseMs = engine.sync.status === 'degraded' ? Math.min(DEGRADED_PAUSE_CAP_MS, 1000 * 2 ** Math.min(5, engine.sync.consecutiveFaults - 1)) : 0;
+    this.log('info', `requesting a depth snapshot for ${engine.symbol} (${reason})${pauseMs > 0 ? ` in ${formatDuration(pauseMs)}: the book is degraded` : ''}`);
     const attempt = async (tries: number): Promise<void> => {
       try {
         const snapshot = await this.rest.depthSnapshot(engine.symbol, this.options.snapshotLimit ?? 1000, (waitMs) => {
@@ -722,7 +728,8 @@ export class MarketFeed {
         const beforeReason = engine.sync.reason;
         engine.handle(snapshot, this.clock.now());
         if (engine !== this.currentEngine) return;
-        if (engine.sync.status !== before || engine.sync.status === 'live' || engine.sync.reason !== beforeReason) this.onBookStatus(engine.sync.status, engine.sync.reason);
+        if (engine.sync.status !== before || engine.sync.status === 'live') this.onBookStatus(engine.sync.status, engine.sync.reason);
+        else if (engine.sync.reason !== beforeReason) this.onBookStatus(engine.sync.status, engine.sync.reason, false);
       } catch (err) {
         if (engine !== this.currentEngine || this.stopped) {
           done();
@@ -747,7 +754,17 @@ export class MarketFeed {
         });
       }
     };
-    void attempt(0);
+    if (pauseMs === 0) {
+      void attempt(0);
+      return;
+    }
+    this.timers.after(pauseMs, () => {
+      if (engine !== this.currentEngine || this.stopped || !engine.sync.awaitingSnapshot) {
+        done();
+        return;
+      }
+      void attempt(0);
+    });
   }
 
   // ---- 24 h rollover ----

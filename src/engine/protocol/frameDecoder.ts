@@ -9,8 +9,14 @@ import type {
   TickPriceEvent,
   TradeEvent,
 } from './events';
-import { parseDecimal, POW10 } from './decimal';
+import { parseDecimal, POW10 as POW10_EXPORT } from './decimal';
 import { PriceScale } from '../book/priceScale';
+
+/**
+ * The powers of ten, held in this module: a module-per-file build reads an imported binding through an
+ * accessor, and the hot readers below index this table for every price and quantity.
+ */
+const POW10: readonly number[] = POW10_EXPORT;
 
 /**
  * Decodes Binance futures frames (combined-stream envelopes, raw payloads, REST depth snapshots and

@@ -103,10 +103,13 @@ export class AttackMonitor {
       exchange.resume();
     }
     // Live but behind a market that stood still: the feed must notice from the diffs that follow.
+    // A resync on loopback can take less than a poll, so the feed's recorded state changes are read, not polled.
     const resumedAt = Date.now();
-    while (Date.now() < resumedAt + LIE_DETECTION_MS && feed.state === 'live') await sleep(20);
-    const lapse = Date.now() - resumedAt;
-    if (feed.state === 'live') {
+    const leftLive = (): { at: number } | undefined => this.pair.states.find((s) => s.at >= resumedAt && s.state !== 'live');
+    while (Date.now() < resumedAt + LIE_DETECTION_MS && leftLive() === undefined) await sleep(20);
+    const left = leftLive();
+    const lapse = (left?.at ?? Date.now()) - resumedAt;
+    if (left === undefined) {
       this.sampledWrong.push(`live at update ${behind.id} while the exchange stood still at ${behind.exchangeId}, and still live ${LIE_DETECTION_MS} ms after the market resumed`);
     } else {
       this.longestUnnoticedLieMs = Math.max(this.longestUnnoticedLieMs, lapse);

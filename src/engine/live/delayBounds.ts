@@ -1,7 +1,7 @@
 /**
  * The one place where waits are bounded. Node fires a timer whose delay is over 2^31 − 1 ms (or not a
  * number) after 1 ms, so one absurd `Retry-After` turned into thousands of requests a second; every
- * delay the feed computes therefore passes through here, and the clock refuses anything else.
+ * delay the feed computes passes through here, and the clock and TimerSet bound whatever reaches them.
  */
 import { serverText } from './serverText';
 
@@ -18,9 +18,12 @@ export const RETRY_AFTER_MIN_MS = 1000;
 /** A connection must stay up this long before its backoff is forgotten (one that dies sooner counts as a failure). */
 export const HEALTHY_CONNECTION_MS = 30_000;
 
-/** A timer delay Node will honour: finite, 0 … 2^31 − 1 ms. NaN is a bug in the caller, not a wait. */
+/**
+ * A timer delay Node will honour: 0 … 2^31 − 1 ms. NaN (a computation gone wrong) becomes the longest
+ * retry wait: late rather than a tight loop, which is what Node would make of it.
+ */
 export function timerDelay(ms: number): number {
-  if (Number.isNaN(ms)) throw new RangeError('a timer delay was NaN; refusing to schedule it (Node would fire it after 1 ms)');
+  if (Number.isNaN(ms)) return RETRY_DELAY_MAX_MS;
   if (ms <= 0) return 0;
   return Math.min(MAX_TIMER_MS, ms);
 }

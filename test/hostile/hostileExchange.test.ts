@@ -199,6 +199,17 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
     });
   });
 
+  it('a depth body that trickles without end is cut off by the timeout and reported', async () => {
+    await underAttack(rows, 'REST depth body trickles forever', { faults: { restBody: { kind: 'trickle' } } }, { restTimeoutMs: 2000 }, async (pair, monitor) => {
+      const state = await waitForHonestState(pair, /started answering but did not finish within 2 s; the answer was cut off/, 20_000);
+      assertHonestlyNotLive(pair, /cut off/);
+      monitor.assertBounded({ rssGrowthMb: 100 });
+      await stopLying(pair);
+      await assertLiveAndRight(pair, 40_000);
+      return state.split(':')[0];
+    });
+  });
+
   it('a huge exchangeInfo (64 MB declared) is refused before it is read', async () => {
     await underAttack(rows, 'REST exchangeInfo 64 MB', { faults: { restBody: { kind: 'huge', path: '/fapi/v1/exchangeInfo' } } }, {}, async (pair, monitor) => {
       const state = await waitForHonestState(pair, /exchangeInfo sent more than 8 MB; the answer was cut off/, 20_000);

@@ -1,4 +1,4 @@
-import { TICK_LIES, validateFaults } from '../exchange/faults';
+import { REST_BODY_LIES, TICK_LIES, validateFaults } from '../exchange/faults';
 import { LocalExchange, type FaultConfig, type LocalExchangeOptions } from '../exchange/localExchange';
 import { flag, intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
 import type { CliIo } from './io';
@@ -7,7 +7,7 @@ export const EXCHANGE_USAGE =
   'flowsight exchange [--port P] [--symbols A,B] [--seed N] [--replay FILE --speed N] [--drop-every N] [--gap-every N] ' +
   '[--malformed-every N] [--stall] [--rest-status 429|418|451|500|403] [--rest-delay MS] [--ws-reject 451|403|429|418] [--retry-after TEXT] ' +
   '[--ids-reset-after N] [--ids-jump-every N] [--crossed-every N] [--crossed-snapshot] [--impossible-every N] ' +
-  '[--tick-size coarser|tiny|zero|missing|changes] [--snapshot-ahead N] [--phantom-every N] [--rest-body endless|huge] ' +
+  '[--tick-size coarser|tiny|zero|missing|changes] [--snapshot-ahead N] [--phantom-every N] [--rest-body endless|trickle|huge] ' +
   '[--huge-frame BYTES] [--close-after-open MS] [--close-after-live MS]';
 
 const REST_STATUSES = [403, 418, 429, 451, 500] as const;
@@ -123,8 +123,9 @@ function exchangeOptions(args: ParsedArgs): LocalExchangeOptions {
   faults.phantomEveryNDiffs = every('phantom-every');
   const body = stringOption(args, 'rest-body');
   if (body !== undefined) {
-    if (body !== 'endless' && body !== 'huge') throw new UsageError(`--rest-body must be endless or huge, got '${body}'`);
-    faults.restBody = { kind: body };
+    const kind = REST_BODY_LIES.find((k) => k === body);
+    if (kind === undefined) throw new UsageError(`--rest-body must be one of ${REST_BODY_LIES.join(', ')}, got '${body}'`);
+    faults.restBody = { kind };
   }
   faults.hugeFrameBytes = every('huge-frame');
   faults.closeAfterOpenMs = every('close-after-open');

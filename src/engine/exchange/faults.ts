@@ -48,8 +48,11 @@ export interface FaultConfig {
   phantomEveryNDiffs?: number;
 
   // ---- exhaustion ----
-  /** A REST answer that never ends (streamed without end) or is huge (64 MB, length declared); on `path` (default depth), with `status` (default 200). */
-  restBody?: { kind: 'endless' | 'huge'; path?: string; status?: number };
+  /**
+   * A REST answer that never ends — as fast as the client reads ('endless') or a few bytes a second
+   * ('trickle') — or is huge (64 MB, length declared); on `path` (default depth), with `status` (default 200).
+   */
+  restBody?: { kind: RestBodyLie; path?: string; status?: number };
   /** Send one frame of this many bytes on every connection, after its first data message. */
   hugeFrameBytes?: number;
   /** Close every connection this many ms after it opened. */
@@ -57,6 +60,9 @@ export interface FaultConfig {
   /** Close every open connection this many ms after a depth snapshot was served (the client has just gone live). */
   closeAfterSnapshotMs?: number;
 }
+
+export type RestBodyLie = 'endless' | 'trickle' | 'huge';
+export const REST_BODY_LIES: readonly RestBodyLie[] = ['endless', 'trickle', 'huge'];
 
 export type TickLie = 'coarser' | 'tiny' | 'zero' | 'missing' | 'changes';
 export const TICK_LIES: readonly TickLie[] = ['coarser', 'tiny', 'zero', 'missing', 'changes'];
@@ -126,7 +132,7 @@ export function validateFaults(faults: FaultConfig): void {
   if (faults.tickSize !== undefined && !TICK_LIES.includes(faults.tickSize)) throw new RangeError(`tickSize must be one of ${TICK_LIES.join(', ')}, got ${String(faults.tickSize)}`);
   const body = faults.restBody;
   if (body !== undefined) {
-    if (body.kind !== 'endless' && body.kind !== 'huge') throw new RangeError(`restBody.kind must be endless or huge, got ${String(body.kind)}`);
+    if (!REST_BODY_LIES.includes(body.kind)) throw new RangeError(`restBody.kind must be one of ${REST_BODY_LIES.join(', ')}, got ${String(body.kind)}`);
     if (body.path !== undefined && !/^\/fapi\/v1\/[A-Za-z]+$/.test(body.path)) throw new RangeError(`restBody.path must be a /fapi/v1/ endpoint, got ${body.path}`);
     if (body.status !== undefined && !(Number.isInteger(body.status) && body.status >= 200 && body.status <= 599)) throw new RangeError(`restBody.status must be an HTTP status, got ${body.status}`);
   }

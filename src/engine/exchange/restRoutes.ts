@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WireDepthSnapshot, WireErrorReply, WireExchangeInfo, WireSymbolInfo } from '../protocol/binanceTypes';
 import { depthSnapshotWeight } from '../protocol/streams';
-import type { FaultConfig, FaultInfo, TickLie } from './faults';
+import type { FaultConfig, FaultInfo, RestBodyLie, TickLie } from './faults';
 import type { ExchangeMarket } from './market';
 import { REQUEST_WEIGHT_LIMIT_PER_MINUTE, type RequestWeightMeter } from './requestWeight';
 import { decimalsOf } from '../book/priceScale';
@@ -24,6 +24,12 @@ export interface RestHost {
 
 /** Size of the 'huge' REST body: far past any sane limit, declared up front. */
 const HUGE_BODY_BYTES = 64 * 1024 * 1024;
+const TRICKLE_EVERY_MS = 250;
+const BODY_LIE_WORDS: Record<RestBodyLie, string> = {
+  endless: 'never ends',
+  trickle: `never ends and comes a level every ${TRICKLE_EVERY_MS} ms`,
+  huge: `is ${HUGE_BODY_BYTES} bytes`,
+};
 /** One write of an endless or huge body: a run of levels. */
 const BODY_CHUNK = '["1.00","1.000"],'.repeat(4096);
 
@@ -131,7 +137,7 @@ export class RestRoutes {
     }
     const body = faults.restBody;
     if (body !== undefined && url.pathname === (body.path ?? '/fapi/v1/depth')) {
-      host.recordFault({ kind: 'restBody', detail: `${url.pathname} answered with a body that is ${body.kind === 'endless' ? 'never ending' : `${HUGE_BODY_BYTES} bytes`}` });
+      host.recordFault({ kind: 'restBody', detail: `${url.pathname} answered with a body that ${BODY_LIE_WORDS[body.kind]}` });
       this.streamBody(res, body.kind, body.status ?? 200, weightHeader);
       return;
     }
@@ -144,8 +150,8 @@ export class RestRoutes {
     send(res, { ...answer, headers: { ...weightHeader, ...answer.headers } });
   }
 
-  /** The start of a depth answer, then levels without end (or up to the huge size), as fast as the client reads. */
-  private streamBody(res: ServerResponse, kind: 'endless' | 'huge', status: number, headers: Record<string, string>): void {
+  /** The start of a depth answer, then levels without end (or up to the huge size), as fast as the client reads or trickling. */
+  private streamBody(res: ServerResponse, kind: RestBodyLie, status: number, headers: Record<string, string>): void {
     const head = '{"lastUpdateId":1,"E":1,"T":1,"bids":[';
     res.writeHead(status, {
       'Content-Type': 'application/json;charset=UTF-8',
@@ -156,6 +162,11 @@ export class RestRoutes {
     res.once('close', () => this.streaming.delete(res));
     let written = Buffer.byteLength(head);
     res.write(head);
+    if (kind === 'trickle') {
+      const timer = setInterval(() => res.write('["1.00","1.000"],'), TRICKLE_EVERY_MS);
+      res.once('close', () => clearInterval(timer));
+      return;
+    }
     const pump = (): void => {
       while (!res.destroyed) {
         if (kind === 'huge' && written + BODY_CHUNK.length > HUGE_BODY_BYTES) {

@@ -39,10 +39,23 @@ describe('flowsight exchange (CLI)', () => {
 
   it('rejects options that make no sense before starting anything', async () => {
     const io = testIo();
-    for (const argv of [['--speed', '10'], ['--rest-status', '404'], ['--ws-reject', '500'], ['--drop-every', '0'], ['--bogus'], ['extra'], ['--symbols', 'BTC-USDT']]) {
+    for (const argv of [['--speed', '10'], ['--rest-status', '404'], ['--ws-reject', '500'], ['--tick-size', 'huge'], ['--retry-after', '5'], ['--rest-body', 'slow'], ['--drop-every', '0'], ['--bogus'], ['extra'], ['--symbols', 'BTC-USDT']]) {
       await assert.rejects(exchangeCommand(argv, io), UsageError, argv.join(' '));
     }
     assert.deepEqual(io.lines, []);
+  });
+
+  it('takes the hostile modes as flags and names them in its banner', async () => {
+    const io = testIo();
+    const done = exchangeCommand(['--ws-reject', '429', '--retry-after', '3000000', '--tick-size', 'coarser', '--close-after-open', '150', '--impossible-every', '7'], io);
+    await eventually('the banner', () => io.lines.some((l) => l.startsWith('Press Ctrl+C')));
+    const faults = io.lines.find((l) => l.trim().startsWith('faults')) ?? '';
+    assert.match(faults, /WebSocket upgrades refused with 429, Retry-After "3000000"/);
+    assert.match(faults, /exchangeInfo tick size lies \(coarser\)/);
+    assert.match(faults, /connections closed 150 ms after opening/);
+    assert.match(faults, /impossible numbers every 7 diffs/);
+    io.controller.abort();
+    assert.equal(await done, 0);
   });
 
   it('says so and returns 2 when the recording cannot be read', async () => {

@@ -1,12 +1,17 @@
+import { REST_BODY_LIES, TICK_LIES, validateFaults } from '../exchange/faults';
 import { LocalExchange, type FaultConfig, type LocalExchangeOptions } from '../exchange/localExchange';
 import { flag, intOption, parseArgs, stringOption, UsageError, type ParsedArgs } from './args';
 import type { CliIo } from './io';
 
 export const EXCHANGE_USAGE =
   'flowsight exchange [--port P] [--symbols A,B] [--seed N] [--replay FILE --speed N] [--drop-every N] [--gap-every N] ' +
-  '[--malformed-every N] [--stall] [--rest-status 429|418|451|500|403] [--rest-delay MS] [--ws-reject 451|403]';
+  '[--malformed-every N] [--stall] [--rest-status 429|418|451|500|403] [--rest-delay MS] [--ws-reject 451|403|429|418] [--retry-after TEXT] ' +
+  '[--ids-reset-after N] [--ids-jump-every N] [--crossed-every N] [--crossed-snapshot] [--impossible-every N] ' +
+  '[--tick-size coarser|tiny|zero|missing|changes] [--snapshot-ahead N] [--phantom-every N] [--rest-body endless|trickle|huge] ' +
+  '[--huge-frame BYTES] [--close-after-open MS] [--close-after-live MS]';
 
 const REST_STATUSES = [403, 418, 429, 451, 500] as const;
+const WS_REJECT_STATUSES = [451, 403, 429, 418] as const;
 
 /**
  * Runs the local Binance-compatible exchange until Ctrl+C: a synthetic market (or a recording
@@ -15,8 +20,12 @@ const REST_STATUSES = [403, 418, 429, 451, 500] as const;
 export async function exchangeCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(
     argv,
-    ['port', 'symbols', 'seed', 'replay', 'speed', 'drop-every', 'gap-every', 'malformed-every', 'rest-status', 'rest-delay', 'ws-reject'],
-    ['stall'],
+    [
+      'port', 'symbols', 'seed', 'replay', 'speed', 'drop-every', 'gap-every', 'malformed-every', 'rest-status', 'rest-delay', 'ws-reject',
+      'retry-after', 'ids-reset-after', 'ids-jump-every', 'crossed-every', 'impossible-every', 'tick-size', 'snapshot-ahead', 'phantom-every',
+      'rest-body', 'huge-frame', 'close-after-open', 'close-after-live',
+    ],
+    ['stall', 'crossed-snapshot'],
   );
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'\nusage: ${EXCHANGE_USAGE}`);
   const options = exchangeOptions(args);
@@ -83,19 +92,50 @@ function exchangeOptions(args: ParsedArgs): LocalExchangeOptions {
   faults.gapEveryNDiffs = every('gap-every');
   faults.malformedEveryNMessages = every('malformed-every');
   if (flag(args, 'stall')) faults.stall = true;
+  const retryAfter = stringOption(args, 'retry-after');
   const restStatus = stringOption(args, 'rest-status');
   if (restStatus !== undefined) {
     const status = REST_STATUSES.find((s) => String(s) === restStatus);
     if (status === undefined) throw new UsageError(`--rest-status must be one of ${REST_STATUSES.join(', ')}, got '${restStatus}'`);
-    faults.restStatus = { status };
+    faults.restStatus = retryAfter === undefined ? { status } : { status, retryAfter };
   }
   if (stringOption(args, 'rest-delay') !== undefined) faults.restDelayMs = intOption(args, 'rest-delay', 0, 0, 600_000);
   const wsReject = stringOption(args, 'ws-reject');
   if (wsReject !== undefined) {
-    if (wsReject !== '451' && wsReject !== '403') throw new UsageError(`--ws-reject must be 451 or 403, got '${wsReject}'`);
-    faults.wsRejectStatus = wsReject === '451' ? 451 : 403;
+    const status = WS_REJECT_STATUSES.find((s) => String(s) === wsReject);
+    if (status === undefined) throw new UsageError(`--ws-reject must be one of ${WS_REJECT_STATUSES.join(', ')}, got '${wsReject}'`);
+    faults.wsRejectStatus = status;
+    faults.wsRetryAfter = retryAfter;
   }
+  if (retryAfter !== undefined && restStatus === undefined && wsReject === undefined) throw new UsageError('--retry-after needs --rest-status or --ws-reject');
+  faults.idsResetAfterNDiffs = every('ids-reset-after');
+  faults.idsJumpEveryNDiffs = every('ids-jump-every');
+  faults.crossedEveryNDiffs = every('crossed-every');
+  if (flag(args, 'crossed-snapshot')) faults.crossedSnapshot = true;
+  faults.impossibleEveryNDiffs = every('impossible-every');
+  const tick = stringOption(args, 'tick-size');
+  if (tick !== undefined) {
+    const lie = TICK_LIES.find((t) => t === tick);
+    if (lie === undefined) throw new UsageError(`--tick-size must be one of ${TICK_LIES.join(', ')}, got '${tick}'`);
+    faults.tickSize = lie;
+  }
+  faults.snapshotAheadBy = every('snapshot-ahead');
+  faults.phantomEveryNDiffs = every('phantom-every');
+  const body = stringOption(args, 'rest-body');
+  if (body !== undefined) {
+    const kind = REST_BODY_LIES.find((k) => k === body);
+    if (kind === undefined) throw new UsageError(`--rest-body must be one of ${REST_BODY_LIES.join(', ')}, got '${body}'`);
+    faults.restBody = { kind };
+  }
+  faults.hugeFrameBytes = every('huge-frame');
+  faults.closeAfterOpenMs = every('close-after-open');
+  faults.closeAfterSnapshotMs = every('close-after-live');
   options.faults = Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)) as FaultConfig;
+  try {
+    validateFaults(options.faults);
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
   return options;
 }
 
@@ -108,5 +148,18 @@ function describeFaults(faults: FaultConfig): string {
   if (faults.restStatus !== undefined) parts.push(`REST answers ${faults.restStatus.status}`);
   if (faults.restDelayMs !== undefined) parts.push(`REST delayed ${faults.restDelayMs} ms`);
   if (faults.wsRejectStatus !== undefined) parts.push(`WebSocket upgrades refused with ${faults.wsRejectStatus}`);
+  if (faults.restStatus?.retryAfter !== undefined || faults.wsRetryAfter !== undefined) parts.push(`Retry-After "${faults.restStatus?.retryAfter ?? faults.wsRetryAfter}"`);
+  if (faults.idsResetAfterNDiffs !== undefined) parts.push(`update ids reset lower after ${faults.idsResetAfterNDiffs} diffs`);
+  if (faults.idsJumpEveryNDiffs !== undefined) parts.push(`update ids jump ahead every ${faults.idsJumpEveryNDiffs} diffs`);
+  if (faults.crossedEveryNDiffs !== undefined) parts.push(`crossed book every ${faults.crossedEveryNDiffs} diffs`);
+  if (faults.crossedSnapshot === true) parts.push('crossed snapshots');
+  if (faults.impossibleEveryNDiffs !== undefined) parts.push(`impossible numbers every ${faults.impossibleEveryNDiffs} diffs`);
+  if (faults.tickSize !== undefined) parts.push(`exchangeInfo tick size lies (${faults.tickSize})`);
+  if (faults.snapshotAheadBy !== undefined) parts.push(`snapshots ${faults.snapshotAheadBy} ids ahead (never bridge)`);
+  if (faults.phantomEveryNDiffs !== undefined) parts.push(`phantom level every ${faults.phantomEveryNDiffs} diffs`);
+  if (faults.restBody !== undefined) parts.push(`REST depth body ${faults.restBody.kind}`);
+  if (faults.hugeFrameBytes !== undefined) parts.push(`one ${faults.hugeFrameBytes}-byte frame per connection`);
+  if (faults.closeAfterOpenMs !== undefined) parts.push(`connections closed ${faults.closeAfterOpenMs} ms after opening`);
+  if (faults.closeAfterSnapshotMs !== undefined) parts.push(`connections closed ${faults.closeAfterSnapshotMs} ms after a snapshot`);
   return parts.length === 0 ? 'none' : parts.join(', ');
 }

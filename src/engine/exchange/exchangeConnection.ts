@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { RawData, WebSocket } from 'ws';
 import type { StreamRoute } from '../protocol/streams';
+import { DiffLies, type PhantomSource } from './diffLies';
 import { MALFORMED_KINDS, malformedFrame, type FaultConfig, type FaultInfo } from './faults';
 import type { StreamHub, StreamSubscriber } from './streamHub';
 import {
@@ -52,6 +53,8 @@ export interface ConnectionHost {
   countDataMessage(): void;
   onControlRequest(info: SubscribeInfo): void;
   onClosed(connection: ExchangeConnection): void;
+  /** A bid level the exchange's book does not have, for the phantom-level lie. */
+  readonly phantomLevel: PhantomSource;
 }
 
 export interface ConnectionInit {
@@ -93,6 +96,9 @@ export class ExchangeConnection implements StreamSubscriber {
   });
   private dropping = false;
   private stallReported = false;
+  private readonly lies: DiffLies;
+  private hugeFrameSent = false;
+  private closeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -104,6 +110,7 @@ export class ExchangeConnection implements StreamSubscriber {
     this.route = init.route;
     this.combined = init.combined;
     this.openedAt = init.openedAt;
+    this.lies = new DiffLies(host.phantomLevel);
     for (const name of init.streams) this.subscribe(name);
     ws.on('message', (data, isBinary) => {
       if (this.withinMessageRate()) this.onMessage(data, isBinary);
@@ -139,6 +146,15 @@ export class ExchangeConnection implements StreamSubscriber {
     this.ws.close(code, reason);
   }
 
+  /** Closes normally after `ms`, once: a server that lets a client in and then shows it the door. */
+  closeAfter(ms: number, kind: 'closeAfterOpen' | 'closeAfterSnapshot', reason: string): void {
+    if (this.closed || this.closeTimer !== undefined) return;
+    this.closeTimer = setTimeout(() => {
+      this.host.recordFault({ kind, connectionId: this.id, detail: reason });
+      this.close(1000, reason);
+    }, ms);
+  }
+
   deliver(name: string, payload: string, kind: StreamMessageKind): void {
     if (this.closed || this.dropping) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -159,6 +175,9 @@ export class ExchangeConnection implements StreamSubscriber {
         this.host.recordFault({ kind: 'gap', connectionId: this.id, detail: `skipped diff-depth event on ${name}` });
         return;
       }
+      const lied = this.lies.tell(payload, faults);
+      payload = lied.payload;
+      for (const lie of lied.told) this.host.recordFault({ ...lie, connectionId: this.id });
     }
     let frame: string;
     const malformedEvery = faults.malformedEveryNMessages;
@@ -180,6 +199,12 @@ export class ExchangeConnection implements StreamSubscriber {
       return;
     }
     this.ws.send(frame);
+    if (faults.hugeFrameBytes !== undefined && !this.hugeFrameSent) {
+      this.hugeFrameSent = true;
+      this.host.recordFault({ kind: 'hugeFrame', connectionId: this.id, detail: `sent a frame of ${faults.hugeFrameBytes} bytes` });
+      const filler = Math.max(0, faults.hugeFrameBytes - 30 - name.length);
+      this.ws.send(`{"stream":"${name}","data":"${'x'.repeat(filler)}"}`);
+    }
   }
 
   private stalled(): boolean {
@@ -356,6 +381,7 @@ export class ExchangeConnection implements StreamSubscriber {
 
   private stopTimers(): void {
     clearInterval(this.pingTimer);
+    if (this.closeTimer !== undefined) clearTimeout(this.closeTimer);
     clearTimeout(this.ageTimer);
     if (this.pongTimer !== undefined) clearTimeout(this.pongTimer);
     this.pongTimer = undefined;

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /** What to do with a WebSocket upgrade request. */
-export type UpgradeDecision = { kind: 'reject'; status: number; body: object } | { kind: 'accept'; onOpen(ws: WebSocket): void };
+export type UpgradeDecision = { kind: 'reject'; status: number; body: object; headers?: Record<string, string> } | { kind: 'accept'; onOpen(ws: WebSocket): void };
 
 export interface ExchangeServerOptions {
   host: string;
@@ -86,6 +86,9 @@ export class ExchangeServer {
     socket.end(
       `HTTP/1.1 ${decision.status} ${STATUS_CODES[decision.status] ?? 'Error'}\r\n` +
         'Connection: close\r\nContent-Type: application/json;charset=UTF-8\r\n' +
+        Object.entries(decision.headers ?? {})
+          .map(([name, value]) => `${name}: ${value}\r\n`)
+          .join('') +
         `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
     );
   }

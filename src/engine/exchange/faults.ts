@@ -1,7 +1,9 @@
 /**
  * Failures the local exchange can inject, so every recovery path of a client can be exercised
  * against real sockets: dropped connections, broken diff chains, garbage frames, a silent server,
- * REST refusals and slowness, and refused WebSocket upgrades.
+ * REST refusals and slowness, refused WebSocket upgrades — and a hostile exchange that lies: ids that
+ * go backwards or leap, crossed books, impossible numbers, a tick size that does not fit, snapshots
+ * that never bridge, bodies that never end, absurd Retry-After, connections cut just after they work.
  */
 export interface FaultConfig {
   /** Close the socket abruptly (as a network drop, 1006 on the client) after every N data messages. */
@@ -12,12 +14,61 @@ export interface FaultConfig {
   malformedEveryNMessages?: number;
   /** Keep the socket open but send nothing: no data, no replies, no pings, no pongs. */
   stall?: boolean;
-  /** Fail the next `times` REST calls (all of them while set when `times` is absent); 429/418 carry Retry-After. */
-  restStatus?: { status: 403 | 418 | 429 | 451 | 500; retryAfterSec?: number; times?: number };
+  /**
+   * Fail the next `times` REST calls (all of them while set when `times` is absent); 429/418 carry
+   * Retry-After: `retryAfter` is sent as written (e.g. "3000000", "-5", "soon", an HTTP date), else
+   * `retryAfterSec`.
+   */
+  restStatus?: { status: 403 | 418 | 429 | 451 | 500; retryAfterSec?: number; retryAfter?: string; times?: number };
   restDelayMs?: number;
-  /** Refuse WebSocket upgrades with this HTTP status (451 = restricted location). */
-  wsRejectStatus?: 403 | 451;
+  /** Refuse WebSocket upgrades with this HTTP status (451 = restricted location; 429/418 carry `wsRetryAfter`). */
+  wsRejectStatus?: 403 | 418 | 429 | 451;
+  /** The Retry-After header of a refused upgrade, as written. */
+  wsRetryAfter?: string;
+
+  // ---- lies about the book ----
+  /** From a connection's Nth diff on, U, u and pu are lowered by ID_SHIFT: the stream's ids reset lower; REST keeps the true ones. */
+  idsResetAfterNDiffs?: number;
+  /** Every Nth diff of a connection claims ids ID_SHIFT ahead (U and u raised, pu kept); the diffs after it are truthful again. */
+  idsJumpEveryNDiffs?: number;
+  /** Every Nth diff carries a bid at twice one of its prices: above every ask, so the book crosses. */
+  crossedEveryNDiffs?: number;
+  /** REST snapshots carry a bid at twice the best ask. */
+  crossedSnapshot?: boolean;
+  /** Every Nth diff carries one level written impossibly, each of IMPOSSIBLE_LEVELS in turn. */
+  impossibleEveryNDiffs?: number;
+  /** exchangeInfo's PRICE_FILTER lies: ten times coarser than the data, 1e-10, 0, missing, or finer by ten on every other answer. */
+  tickSize?: TickLie;
+  /** REST snapshots claim a lastUpdateId this far ahead of the stream, so no diff ever bridges them. */
+  snapshotAheadBy?: number;
+  /**
+   * Every Nth diff carries a bid level the exchange's book does not have (in a gap of its top 20),
+   * while the ids continue the chain: the client's book drifts and only a REST snapshot can tell.
+   */
+  phantomEveryNDiffs?: number;
+
+  // ---- exhaustion ----
+  /**
+   * A REST answer that never ends — as fast as the client reads ('endless') or a few bytes a second
+   * ('trickle') — or is huge (64 MB, length declared); on `path` (default depth), with `status` (default 200).
+   */
+  restBody?: { kind: RestBodyLie; path?: string; status?: number };
+  /** Send one frame of this many bytes on every connection, after its first data message. */
+  hugeFrameBytes?: number;
+  /** Close every connection this many ms after it opened. */
+  closeAfterOpenMs?: number;
+  /** Close every open connection this many ms after a depth snapshot was served (the client has just gone live). */
+  closeAfterSnapshotMs?: number;
 }
+
+export type RestBodyLie = 'endless' | 'trickle' | 'huge';
+export const REST_BODY_LIES: readonly RestBodyLie[] = ['endless', 'trickle', 'huge'];
+
+export type TickLie = 'coarser' | 'tiny' | 'zero' | 'missing' | 'changes';
+export const TICK_LIES: readonly TickLie[] = ['coarser', 'tiny', 'zero', 'missing', 'changes'];
+
+/** How far lying ids move (about a thousandth of a real Binance id, far beyond any diff's span). */
+export const ID_SHIFT = 1_000_000_000;
 
 export type FaultKind =
   | 'drop'
@@ -31,7 +82,20 @@ export type FaultKind =
   | 'rest500'
   | 'restDelay'
   | 'wsReject403'
-  | 'wsReject451';
+  | 'wsReject418'
+  | 'wsReject429'
+  | 'wsReject451'
+  | 'idsReset'
+  | 'idsJump'
+  | 'crossed'
+  | 'impossible'
+  | 'tickSize'
+  | 'snapshotAhead'
+  | 'phantom'
+  | 'restBody'
+  | 'hugeFrame'
+  | 'closeAfterOpen'
+  | 'closeAfterSnapshot';
 
 /** Payload of the exchange's 'fault' event. */
 export interface FaultInfo {
@@ -45,6 +109,7 @@ export type MalformedKind = 'truncatedJson' | 'notJson' | 'wrongTypes' | 'missin
 export const MALFORMED_KINDS: readonly MalformedKind[] = ['truncatedJson', 'notJson', 'wrongTypes', 'missingFields'];
 
 const REST_FAULT_STATUSES = new Set([403, 418, 429, 451, 500]);
+const WS_REJECT_STATUSES = new Set([403, 418, 429, 451]);
 
 /** Throws a RangeError naming the first value that makes no sense, so a typo does not silently disable a fault. */
 export function validateFaults(faults: FaultConfig): void {
@@ -54,6 +119,25 @@ export function validateFaults(faults: FaultConfig): void {
   positive('dropEveryNMessages', faults.dropEveryNMessages);
   positive('gapEveryNDiffs', faults.gapEveryNDiffs);
   positive('malformedEveryNMessages', faults.malformedEveryNMessages);
+  positive('idsResetAfterNDiffs', faults.idsResetAfterNDiffs);
+  positive('idsJumpEveryNDiffs', faults.idsJumpEveryNDiffs);
+  positive('crossedEveryNDiffs', faults.crossedEveryNDiffs);
+  positive('impossibleEveryNDiffs', faults.impossibleEveryNDiffs);
+  positive('snapshotAheadBy', faults.snapshotAheadBy);
+  positive('phantomEveryNDiffs', faults.phantomEveryNDiffs);
+  positive('hugeFrameBytes', faults.hugeFrameBytes);
+  positive('closeAfterOpenMs', faults.closeAfterOpenMs);
+  positive('closeAfterSnapshotMs', faults.closeAfterSnapshotMs);
+  if (faults.crossedSnapshot !== undefined && typeof faults.crossedSnapshot !== 'boolean') throw new RangeError(`crossedSnapshot must be true or false, got ${String(faults.crossedSnapshot)}`);
+  if (faults.tickSize !== undefined && !TICK_LIES.includes(faults.tickSize)) throw new RangeError(`tickSize must be one of ${TICK_LIES.join(', ')}, got ${String(faults.tickSize)}`);
+  const body = faults.restBody;
+  if (body !== undefined) {
+    if (!REST_BODY_LIES.includes(body.kind)) throw new RangeError(`restBody.kind must be one of ${REST_BODY_LIES.join(', ')}, got ${String(body.kind)}`);
+    if (body.path !== undefined && !/^\/fapi\/v1\/[A-Za-z]+$/.test(body.path)) throw new RangeError(`restBody.path must be a /fapi/v1/ endpoint, got ${body.path}`);
+    if (body.status !== undefined && !(Number.isInteger(body.status) && body.status >= 200 && body.status <= 599)) throw new RangeError(`restBody.status must be an HTTP status, got ${body.status}`);
+  }
+  headerText('restStatus.retryAfter', faults.restStatus?.retryAfter);
+  headerText('wsRetryAfter', faults.wsRetryAfter);
   if (faults.restDelayMs !== undefined && !(faults.restDelayMs >= 0 && Number.isFinite(faults.restDelayMs))) {
     throw new RangeError(`restDelayMs must be a non-negative number, got ${faults.restDelayMs}`);
   }
@@ -65,9 +149,16 @@ export function validateFaults(faults: FaultConfig): void {
       throw new RangeError(`restStatus.retryAfterSec must be a non-negative number, got ${rest.retryAfterSec}`);
     }
   }
-  if (faults.wsRejectStatus !== undefined && faults.wsRejectStatus !== 403 && faults.wsRejectStatus !== 451) {
-    throw new RangeError(`wsRejectStatus must be 403 or 451, got ${String(faults.wsRejectStatus)}`);
+  if (faults.wsRejectStatus !== undefined && !WS_REJECT_STATUSES.has(faults.wsRejectStatus)) {
+    throw new RangeError(`wsRejectStatus must be 403, 418, 429 or 451, got ${String(faults.wsRejectStatus)}`);
   }
+}
+
+/** A header value sent as written: any text, but one line of it (Node refuses control characters in headers). */
+function headerText(name: string, value: string | undefined): void {
+  if (value === undefined) return;
+  // eslint-disable-next-line no-control-regex
+  if (typeof value !== 'string' || value.length > 200 || /[\u0000-\u001f\u007f]/.test(value)) throw new RangeError(`${name} must be one line of at most 200 characters, got ${JSON.stringify(value)}`);
 }
 
 /** Counts injected faults by kind and tells a listener about each one. */

@@ -17,6 +17,7 @@ import { StreamHub } from './streamHub';
 import { parseStreamPath } from './streamNames';
 import { SyntheticMarket } from './syntheticMarket';
 import { DEFAULT_SYNTHETIC_SYMBOLS } from './syntheticProfiles';
+import { priceText, qtyText } from './symbolSpec';
 
 export type { FaultConfig, FaultInfo, FaultKind } from './faults';
 export type { ConnectionSummary, SubscribeInfo } from './exchangeConnection';
@@ -52,6 +53,8 @@ export interface ExchangeStats {
   connectionsOpen: number;
   dataMessagesSent: number;
   restRequests: number;
+  /** REST requests by path, e.g. `/fapi/v1/depth`. */
+  restRequestsByPath: Record<string, number>;
   /** Valid control requests (SUBSCRIBE, UNSUBSCRIBE, LIST_SUBSCRIPTIONS, SET/GET_PROPERTY). */
   subscribeRequests: number;
   faultsInjected: Record<string, number>;
@@ -70,6 +73,13 @@ const BINANCE_MAX_CONNECTION_AGE_MS = 24 * 3600 * 1000;
 
 const RESTRICTED_LOCATION_MSG =
   "Service unavailable from a restricted location according to 'b. Eligibility' in https://www.binance.com/en/terms. Please contact customer service if you believe you received this message in error.";
+
+const UPGRADE_REFUSALS: Record<NonNullable<FaultConfig['wsRejectStatus']>, object> = {
+  451: { code: 0, msg: RESTRICTED_LOCATION_MSG },
+  403: { code: -1, msg: 'Forbidden: the request was blocked by the web application firewall.' },
+  429: { code: -1003, msg: 'Too many requests; please use fewer connections.' },
+  418: { code: -1003, msg: 'Way too many requests; this IP is banned for a while.' },
+};
 
 /**
  * FlowSight's own Binance-compatible USDⓈ-M futures exchange on one local port: REST market data
@@ -94,6 +104,7 @@ export class LocalExchange {
     fault: new Set(),
   };
   private readonly counters = { connectionsOpened: 0, dataMessagesSent: 0, restRequests: 0, subscribeRequests: 0 };
+  private readonly restRequestsByPath = new Map<string, number>();
   private readonly connectionHost: ConnectionHost;
   private defaultFaults: FaultConfig;
   private nextConnectionId = 0;
@@ -147,7 +158,15 @@ export class LocalExchange {
       weights: new RequestWeightMeter(this.clock),
       faults: () => this.defaultFaults,
       recordFault: (info) => this.recorder.record(info),
-      countRequest: () => this.counters.restRequests++,
+      countRequest: (path) => {
+        this.counters.restRequests++;
+        this.restRequestsByPath.set(path, (this.restRequestsByPath.get(path) ?? 0) + 1);
+      },
+      onSnapshotServed: () => {
+        const ms = this.defaultFaults.closeAfterSnapshotMs;
+        if (ms === undefined) return;
+        for (const connection of this.open.values()) connection.closeAfter(ms, 'closeAfterSnapshot', `closed by the exchange ${ms} ms after serving a depth snapshot`);
+      },
     });
     this.connectionHost = {
       hub: this.hub,
@@ -164,6 +183,7 @@ export class LocalExchange {
         this.connectionFaults.delete(connection.id);
         this.market.setClientCount(this.open.size);
       },
+      phantomLevel: (symbol) => this.phantomLevel(symbol),
     };
     this.server = new ExchangeServer({
       host: this.host,
@@ -246,6 +266,7 @@ export class LocalExchange {
   stats(): ExchangeStats {
     return {
       ...this.counters,
+      restRequestsByPath: Object.fromEntries(this.restRequestsByPath),
       connectionsOpen: this.open.size,
       faultsInjected: this.recorder.snapshot(),
     };
@@ -281,11 +302,12 @@ export class LocalExchange {
     // A geo-block or firewall sits in front of everything, so it answers before any path is looked at.
     if (faults.wsRejectStatus !== undefined) {
       const status = faults.wsRejectStatus;
-      this.recorder.record({ kind: status === 451 ? 'wsReject451' : 'wsReject403', detail: `WebSocket upgrade for ${path} refused with HTTP ${status}` });
+      this.recorder.record({ kind: `wsReject${status}`, detail: `WebSocket upgrade for ${path} refused with HTTP ${status}` });
       return {
         kind: 'reject',
         status,
-        body: status === 451 ? { code: 0, msg: RESTRICTED_LOCATION_MSG } : { code: -1, msg: 'Forbidden: the request was blocked by the web application firewall.' },
+        headers: faults.wsRetryAfter === undefined ? undefined : { 'Retry-After': faults.wsRetryAfter },
+        body: UPGRADE_REFUSALS[status],
       };
     }
     const parsed = parseStreamPath(path);
@@ -298,8 +320,23 @@ export class LocalExchange {
     const connection = new ExchangeConnection(ws, { id, path, route, combined, streams, openedAt: this.clock.now() }, this.connectionHost);
     this.open.set(id, connection);
     this.counters.connectionsOpened++;
+    const closeAfter = this.defaultFaults.closeAfterOpenMs;
+    if (closeAfter !== undefined) connection.closeAfter(closeAfter, 'closeAfterOpen', `closed by the exchange ${closeAfter} ms after opening`);
     this.market.setClientCount(this.open.size);
     this.emit('connection', connection.summary());
+  }
+
+  /** A bid price inside the exchange's top 20 where it holds nothing (the phantom-level lie), with a size. */
+  private phantomLevel(symbol: string): [string, string] | undefined {
+    const spec = this.market.spec(symbol);
+    if (spec === undefined) return undefined;
+    const tick = spec.prices.tickSize;
+    const bids = this.market.topOfBook(symbol, 20).bids;
+    for (let i = bids.length - 1; i > 0; i--) {
+      const gapTicks = Math.round((bids[i - 1][0] - bids[i][0]) / tick);
+      if (gapTicks > 1) return [priceText(spec, bids[i][0] + tick), qtyText(spec, spec.quantities.tickSize * 3)];
+    }
+    return undefined;
   }
 
   private emit<K extends keyof LocalExchangeEvents>(event: K, info: LocalExchangeEvents[K]): void {
@@ -322,7 +359,11 @@ export class LocalExchange {
 }
 
 function copyFaults(faults: FaultConfig): FaultConfig {
-  return { ...faults, restStatus: faults.restStatus === undefined ? undefined : { ...faults.restStatus } };
+  return {
+    ...faults,
+    restStatus: faults.restStatus === undefined ? undefined : { ...faults.restStatus },
+    restBody: faults.restBody === undefined ? undefined : { ...faults.restBody },
+  };
 }
 
 function positive(name: string, value: number): number {

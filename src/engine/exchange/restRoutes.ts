@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WireErrorReply, WireExchangeInfo } from '../protocol/binanceTypes';
+import type { WireDepthSnapshot, WireErrorReply, WireExchangeInfo, WireSymbolInfo } from '../protocol/binanceTypes';
 import { depthSnapshotWeight } from '../protocol/streams';
-import type { FaultConfig, FaultInfo } from './faults';
+import type { FaultConfig, FaultInfo, RestBodyLie, TickLie } from './faults';
 import type { ExchangeMarket } from './market';
 import { REQUEST_WEIGHT_LIMIT_PER_MINUTE, type RequestWeightMeter } from './requestWeight';
+import { decimalsOf } from '../book/priceScale';
 import { symbolInfo } from './symbolSpec';
 
 export const DEPTH_LIMITS: readonly number[] = [5, 10, 20, 50, 100, 500, 1000];
@@ -16,8 +17,21 @@ export interface RestHost {
   readonly weights: RequestWeightMeter;
   faults(): FaultConfig;
   recordFault(info: FaultInfo): void;
-  countRequest(): void;
+  countRequest(path: string): void;
+  /** A depth snapshot went out (for the fault that closes connections just after a client goes live). */
+  onSnapshotServed(): void;
 }
+
+/** Size of the 'huge' REST body: far past any sane limit, declared up front. */
+const HUGE_BODY_BYTES = 64 * 1024 * 1024;
+const TRICKLE_EVERY_MS = 250;
+const BODY_LIE_WORDS: Record<RestBodyLie, string> = {
+  endless: 'never ends',
+  trickle: `never ends and comes a level every ${TRICKLE_EVERY_MS} ms`,
+  huge: `is ${HUGE_BODY_BYTES} bytes`,
+};
+/** One write of an endless or huge body: a run of levels. */
+const BODY_CHUNK = '["1.00","1.000"],'.repeat(4096);
 
 type RestFaultStatus = NonNullable<FaultConfig['restStatus']>['status'];
 
@@ -44,12 +58,22 @@ export class RestRoutes {
   private readonly sleeping = new Set<{ timer: NodeJS.Timeout; wake(completed: boolean): void }>();
   /** The restStatus fault being counted down, and how many failures it has left. */
   private failing: { fault: FaultConfig['restStatus']; remaining: number } | undefined;
+  /** Bodies being streamed by the restBody fault; ended when the exchange stops. */
+  private readonly streaming = new Set<ServerResponse>();
+  private exchangeInfoAnswers = 0;
 
   constructor(private readonly host: RestHost) {
     this.routes = {
       '/fapi/v1/ping': { weight: () => 1, answer: () => ({ status: 200, body: {} }) },
       '/fapi/v1/time': { weight: () => 1, answer: () => ({ status: 200, body: { serverTime: host.clock.now() } }) },
-      '/fapi/v1/exchangeInfo': { weight: () => 1, answer: () => ({ status: 200, body: this.exchangeInfo() }) },
+      '/fapi/v1/exchangeInfo': {
+        weight: () => 1,
+        answer: () => {
+          const body = this.exchangeInfo();
+          this.exchangeInfoAnswers++;
+          return { status: 200, body };
+        },
+      },
       '/fapi/v1/depth': {
         weight: (params) => {
           const limit = Number(params.get('limit') ?? DEFAULT_DEPTH_LIMIT);
@@ -73,12 +97,14 @@ export class RestRoutes {
       sleeper.wake(false);
     }
     this.sleeping.clear();
+    for (const res of this.streaming) res.destroy();
+    this.streaming.clear();
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const host = this.host;
-    host.countRequest();
     const url = new URL(req.url ?? '/', 'http://exchange.local');
+    host.countRequest(url.pathname);
     const faults = host.faults();
     if (faults.restDelayMs !== undefined && faults.restDelayMs > 0) {
       host.recordFault({ kind: 'restDelay', detail: `${url.pathname} answered after ${faults.restDelayMs} ms` });
@@ -87,7 +113,7 @@ export class RestRoutes {
     const failure = this.takeFailure(faults);
     if (failure !== undefined) {
       host.recordFault({ kind: `rest${failure.status}`, detail: `${url.pathname} refused with HTTP ${failure.status}` });
-      send(res, failureAnswer(failure.status, failure.retryAfterSec, req.socket.remoteAddress ?? '127.0.0.1', host.clock.now()));
+      send(res, failureAnswer(failure.status, failure.retryAfter, failure.retryAfterSec, req.socket.remoteAddress ?? '127.0.0.1', host.clock.now()));
       return;
     }
     const route = this.routes[url.pathname];
@@ -109,9 +135,67 @@ export class RestRoutes {
       });
       return;
     }
+    const body = faults.restBody;
+    if (body !== undefined && url.pathname === (body.path ?? '/fapi/v1/depth')) {
+      host.recordFault({ kind: 'restBody', detail: `${url.pathname} answered with a body that ${BODY_LIE_WORDS[body.kind]}` });
+      this.streamBody(res, body.kind, body.status ?? 200, weightHeader);
+      return;
+    }
     const answer = await route.answer(url.searchParams);
     if (res.destroyed) return;
+    if (url.pathname === '/fapi/v1/depth' && answer.status === 200) {
+      this.lieAboutSnapshot(answer.body as WireDepthSnapshot, faults);
+      host.onSnapshotServed();
+    }
     send(res, { ...answer, headers: { ...weightHeader, ...answer.headers } });
+  }
+
+  /** The start of a depth answer, then levels without end (or up to the huge size), as fast as the client reads or trickling. */
+  private streamBody(res: ServerResponse, kind: RestBodyLie, status: number, headers: Record<string, string>): void {
+    const head = '{"lastUpdateId":1,"E":1,"T":1,"bids":[';
+    res.writeHead(status, {
+      'Content-Type': 'application/json;charset=UTF-8',
+      ...headers,
+      ...(kind === 'huge' ? { 'Content-Length': String(HUGE_BODY_BYTES) } : {}),
+    });
+    this.streaming.add(res);
+    res.once('close', () => this.streaming.delete(res));
+    let written = Buffer.byteLength(head);
+    res.write(head);
+    if (kind === 'trickle') {
+      const timer = setInterval(() => res.write('["1.00","1.000"],'), TRICKLE_EVERY_MS);
+      res.once('close', () => clearInterval(timer));
+      return;
+    }
+    const pump = (): void => {
+      while (!res.destroyed) {
+        if (kind === 'huge' && written + BODY_CHUNK.length > HUGE_BODY_BYTES) {
+          res.end(' '.repeat(HUGE_BODY_BYTES - written));
+          return;
+        }
+        written += BODY_CHUNK.length;
+        if (!res.write(BODY_CHUNK)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  }
+
+  /** The snapshot faults: a lastUpdateId no diff reaches, a bid above the best ask. */
+  private lieAboutSnapshot(snapshot: WireDepthSnapshot, faults: FaultConfig): void {
+    if (faults.snapshotAheadBy !== undefined) {
+      snapshot.lastUpdateId += faults.snapshotAheadBy;
+      this.host.recordFault({ kind: 'snapshotAhead', detail: `depth snapshot claims lastUpdateId ${snapshot.lastUpdateId}, ${faults.snapshotAheadBy} ahead of the stream` });
+    }
+    const bestAsk = snapshot.asks[0];
+    if (faults.crossedSnapshot === true && bestAsk !== undefined) {
+      const dot = bestAsk[0].indexOf('.');
+      const price = (Number(bestAsk[0]) * 2).toFixed(dot < 0 ? 0 : bestAsk[0].length - dot - 1);
+      snapshot.bids.unshift([price, bestAsk[1]]);
+      this.host.recordFault({ kind: 'crossed', detail: `depth snapshot carries a bid at ${price}, above the best ask ${bestAsk[0]}` });
+    }
   }
 
   private exchangeInfo(): WireExchangeInfo & { rateLimits: unknown[]; exchangeFilters: unknown[] } {
@@ -120,8 +204,23 @@ export class RestRoutes {
       serverTime: this.host.clock.now(),
       rateLimits: [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: REQUEST_WEIGHT_LIMIT_PER_MINUTE }],
       exchangeFilters: [],
-      symbols: this.host.market.specs().map(symbolInfo),
+      symbols: this.host.market.specs().map((spec) => this.lieAboutTick(symbolInfo(spec), this.host.faults().tickSize)),
     };
+  }
+
+  /** The tickSize fault applied to one symbol's entry; 'changes' is truthful on every other answer and ten times finer in between. */
+  private lieAboutTick(info: WireSymbolInfo, lie: TickLie | undefined): WireSymbolInfo {
+    if (lie === undefined) return info;
+    const filters = info.filters.filter((f) => f.filterType !== 'PRICE_FILTER' || lie !== 'missing');
+    const priceFilter = filters.find((f) => f.filterType === 'PRICE_FILTER') as { tickSize?: string } | undefined;
+    if (priceFilter !== undefined && priceFilter.tickSize !== undefined) {
+      const tick = Number(priceFilter.tickSize);
+      const told = lie === 'coarser' ? tick * 10 : lie === 'tiny' ? 1e-10 : lie === 'zero' ? 0 : this.exchangeInfoAnswers % 2 === 1 ? tick / 10 : tick;
+      // decimalsOf stops at a precision far above 1e-10, so the absurd tick is written out by hand.
+      priceFilter.tickSize = lie === 'tiny' ? '0.0000000001' : told === 0 ? '0' : told.toFixed(decimalsOf(told));
+    }
+    this.host.recordFault({ kind: 'tickSize', detail: `exchangeInfo says ${info.symbol} has tick ${priceFilter?.tickSize ?? '(no PRICE_FILTER)'}` });
+    return { ...info, filters };
   }
 
   private async depth(params: URLSearchParams): Promise<Answer> {
@@ -141,7 +240,7 @@ export class RestRoutes {
   }
 
   /** The next restStatus failure to serve, counting down `times` for the configuration in force. */
-  private takeFailure(faults: FaultConfig): { status: RestFaultStatus; retryAfterSec: number | undefined } | undefined {
+  private takeFailure(faults: FaultConfig): { status: RestFaultStatus; retryAfterSec: number | undefined; retryAfter: string | undefined } | undefined {
     const fault = faults.restStatus;
     if (fault === undefined) {
       this.failing = undefined;
@@ -150,7 +249,7 @@ export class RestRoutes {
     if (this.failing?.fault !== fault) this.failing = { fault, remaining: fault.times ?? Number.POSITIVE_INFINITY };
     if (this.failing.remaining <= 0) return undefined;
     this.failing.remaining--;
-    return { status: fault.status, retryAfterSec: fault.retryAfterSec };
+    return { status: fault.status, retryAfterSec: fault.retryAfterSec, retryAfter: fault.retryAfter };
   }
 
   private sleep(ms: number): Promise<boolean> {
@@ -174,15 +273,15 @@ function tooManyRequests(ip: string): WireErrorReply {
   };
 }
 
-function failureAnswer(status: RestFaultStatus, retryAfterSec: number | undefined, ip: string, now: number): Answer {
+function failureAnswer(status: RestFaultStatus, retryAfter: string | undefined, retryAfterSec: number | undefined, ip: string, now: number): Answer {
   switch (status) {
     case 429:
-      return { status, headers: { 'Retry-After': String(retryAfterSec ?? 60) }, body: tooManyRequests(ip) };
+      return { status, headers: { 'Retry-After': retryAfter ?? String(retryAfterSec ?? 60) }, body: tooManyRequests(ip) };
     case 418: {
       const seconds = retryAfterSec ?? 120;
       return {
         status,
-        headers: { 'Retry-After': String(seconds) },
+        headers: { 'Retry-After': retryAfter ?? String(seconds) },
         body: {
           code: -1003,
           msg: `Way too many requests; IP(${ip}) banned until ${now + seconds * 1000}. Please use WebSocket Streams for live updates to avoid bans.`,

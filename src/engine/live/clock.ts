@@ -1,3 +1,5 @@
+import { timerDelay } from './delayBounds';
+
 /**
  * Time as the live feed sees it. Injected so that hour-scale behaviour (the exchange's 24 h cut, circuit
  * breaker cool-downs) can be tested in seconds, and so tests can control "now".
@@ -12,28 +14,17 @@ export interface TimerHandle {
   readonly id: unknown;
 }
 
+/** The wall clock. Its timers take only delays Node honours (see delayBounds.ts). */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (callback, ms) => ({ id: setTimeout(callback, Math.max(0, ms)) }),
+  setTimeout: (callback, ms) => ({ id: setTimeout(callback, timerDelay(ms)) }),
   clearTimeout: (handle) => clearTimeout(handle.id as NodeJS.Timeout),
 };
 
 /**
- * A clock whose time runs `factor` times faster than the wall clock (timers fire `factor` times
- * sooner). Real sockets keep real time; only the feed's own schedule is compressed.
- */
-export function acceleratedClock(factor: number, start = Date.now()): Clock {
-  const wallStart = Date.now();
-  return {
-    now: () => start + (Date.now() - wallStart) * factor,
-    setTimeout: (callback, ms) => ({ id: setTimeout(callback, Math.max(0, ms / factor)) }),
-    clearTimeout: (handle) => clearTimeout(handle.id as NodeJS.Timeout),
-  };
-}
-
-/**
  * Owns the timers of one component so that disposing it clears every one of them: no timer outlives
- * its owner.
+ * its owner. It bounds every delay itself, whatever clock it runs on, so no caller can schedule one
+ * that Node would fire at once.
  */
 export class TimerSet {
   private readonly live = new Set<TimerHandle>();
@@ -46,7 +37,7 @@ export class TimerSet {
     const handle: TimerHandle = this.clock.setTimeout(() => {
       this.live.delete(handle);
       callback();
-    }, ms);
+    }, timerDelay(ms));
     this.live.add(handle);
     return handle;
   }

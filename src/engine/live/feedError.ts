@@ -1,3 +1,6 @@
+import { formatDuration, retryAfterWait } from './delayBounds';
+import { serverText } from './serverText';
+
 /**
  * Every way the network or the exchange can fail, classified once, with words a trader understands
  * and what to do about it. `retryable` decides whether the feed keeps trying on its own.
@@ -32,8 +35,13 @@ export class FeedError extends Error {
 }
 
 /** Classifies an HTTP status from REST or a refused WebSocket upgrade. */
-export function errorFromStatus(status: number, endpoint: string, retryAfterHeader?: string | null, body?: string): FeedError {
-  const retryAfterMs = parseRetryAfter(retryAfterHeader);
+export function errorFromStatus(status: number, endpoint: string, retryAfterHeader?: string | null, body?: string, now = Date.now()): FeedError {
+  // 429 and 418 always wait (Binance's defaults when the header is missing); others only when told to.
+  const fallbackMs = status === 418 ? 120_000 : 60_000;
+  const wait = retryAfterWait(retryAfterHeader, fallbackMs, now);
+  const told = retryAfterHeader !== undefined && retryAfterHeader !== null && retryAfterHeader.trim() !== '';
+  const retryAfterMs = status === 429 || status === 418 || told ? wait.ms : undefined;
+  const note = wait.note === undefined ? '' : ` (${wait.note})`;
   switch (status) {
     case 451:
       return new FeedError(
@@ -46,17 +54,17 @@ export function errorFromStatus(status: number, endpoint: string, retryAfterHead
     case 418:
       return new FeedError(
         'ip-banned',
-        `Binance has banned this IP address for a while (HTTP 418 from ${endpoint}) after too many requests${retryAfterMs ? `; it may be used again in ${formatDuration(retryAfterMs)}` : ''}. FlowSight waits and does not retry before then.`,
+        `Binance has banned this IP address for a while (HTTP 418 from ${endpoint}) after too many requests; FlowSight waits ${formatDuration(wait.ms)} before trying again${note}.`,
         true,
-        retryAfterMs ?? 120_000,
+        wait.ms,
         status,
       );
     case 429:
       return new FeedError(
         'rate-limited',
-        `Binance rate limit reached (HTTP 429 from ${endpoint}); waiting ${formatDuration(retryAfterMs ?? 60_000)} as asked before trying again.`,
+        `Binance rate limit reached (HTTP 429 from ${endpoint}); waiting ${formatDuration(wait.ms)} before trying again${note}.`,
         true,
-        retryAfterMs ?? 60_000,
+        wait.ms,
         status,
       );
     case 403:
@@ -71,7 +79,7 @@ export function errorFromStatus(status: number, endpoint: string, retryAfterHead
       if (status >= 500) {
         return new FeedError('server-error', `The exchange had an internal error (HTTP ${status} from ${endpoint}); trying again shortly.`, true, retryAfterMs, status);
       }
-      return new FeedError('bad-response', `Unexpected HTTP ${status} from ${endpoint}${body ? `: ${body.slice(0, 200)}` : ''}`, true, retryAfterMs, status);
+      return new FeedError('bad-response', `Unexpected HTTP ${status} from ${endpoint}${body ? `: ${serverText(body, 200)}` : ''}`, true, retryAfterMs, status);
   }
 }
 
@@ -111,17 +119,12 @@ function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
-function parseRetryAfter(header: string | null | undefined): number | undefined {
-  if (header === undefined || header === null || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+export { formatDuration } from './delayBounds';
+
+/** Sizes in words: "1 MB", "64 KB", "512 bytes". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
-  return `${Math.round(ms / 3_600_000)} h`;
-}

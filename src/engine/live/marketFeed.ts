@@ -8,6 +8,7 @@ import type { BookStatus, EngineEvent } from '../protocol/events';
 import { FrameDecoder } from '../protocol/frameDecoder';
 import { DEFAULT_REST_URL, DEFAULT_STREAM_URL, depthSnapshotWeight, routeOf, streamName, type DepthSpeed } from '../protocol/streams';
 import { systemClock, TimerSet, type Clock, type TimerHandle } from './clock';
+import { HEALTHY_CONNECTION_MS, retryDelay } from './delayBounds';
 import { FeedError, formatDuration } from './feedError';
 import { bookHealth, type FeedHealth, type FeedState, type StreamHealth } from './feedHealth';
 import { ReconnectPolicy } from './reconnectPolicy';
@@ -89,6 +90,8 @@ export class MarketFeed {
   private retryTimer: TimerHandle | undefined;
   private marketRetryTimer: TimerHandle | undefined;
   private rolloverTimer: TimerHandle | undefined;
+  /** Resets the backoff once a connection has stayed live for HEALTHY_CONNECTION_MS. */
+  private healthyTimer: { conn: StreamConnection; timer: TimerHandle } | undefined;
   private verifyTimer: TimerHandle | undefined;
   private readonly verifyEveryMs: number;
   /** When the current engine's book last matched a background REST snapshot. */
@@ -180,8 +183,8 @@ export class MarketFeed {
   /** Drops the connections and starts over now (the user's "Reconnect"). */
   reconnect(): void {
     if (this.stopped) return;
+    // The user's request goes out now, but the backoff is kept: a server that keeps dropping us still sees it grow.
     this.log('info', 'reconnect requested');
-    this.policy.onSuccess();
     this.timers.cancel(this.retryTimer);
     this.retryTimer = undefined;
     this.closeConnections();
@@ -399,7 +402,9 @@ export class MarketFeed {
     this.standby = undefined;
     this.timers.cancel(this.rolloverTimer);
     this.timers.cancel(this.marketRetryTimer);
+    this.timers.cancel(this.healthyTimer?.timer);
     this.rolloverTimer = undefined;
+    this.healthyTimer = undefined;
     for (const conn of conns) conn?.close();
   }
 
@@ -410,6 +415,11 @@ export class MarketFeed {
     }
     if (conn !== this.publicConn && conn !== this.marketConn) return;
     this.log('info', `${conn.route} connection ${conn.id} open`);
+    if (conn === this.marketConn) {
+      this.timers.after(HEALTHY_CONNECTION_MS, () => {
+        if (conn === this.marketConn && conn.isOpen) this.marketPolicy.onSuccess();
+      });
+    }
     if (conn === this.publicConn) {
       this.nextAttemptAt = undefined;
       const bookStatus = this.currentEngine?.sync.status;
@@ -441,7 +451,7 @@ export class MarketFeed {
   /** The book's status or (with `statusChanged` false) only its reason changed. */
   private onBookStatus(status: BookStatus, reason: string, statusChanged = true): void {
     if (status === 'live') {
-      this.policy.onSuccess();
+      this.armHealthyTimer();
       this.lastError = undefined;
       this.setState('live', reason);
     } else if (status === 'resyncing') {
@@ -571,6 +581,22 @@ export class MarketFeed {
     }
   }
 
+  /**
+   * Backoff is forgotten only once the connection has stayed up and live for a while: a server that
+   * drops us a second after the book goes live must see the delays grow and the breaker open.
+   */
+  private armHealthyTimer(): void {
+    const conn = this.publicConn;
+    if (conn === undefined || this.healthyTimer?.conn === conn) return;
+    this.timers.cancel(this.healthyTimer?.timer);
+    const timer = this.timers.after(HEALTHY_CONNECTION_MS, () => {
+      if (this.healthyTimer?.timer !== timer) return;
+      this.healthyTimer = undefined;
+      if (conn === this.publicConn && conn.isOpen && this.stateName === 'live') this.policy.onSuccess();
+    });
+    this.healthyTimer = { conn, timer };
+  }
+
   private onClose(conn: StreamConnection, info: { code: number; reason: string; error: FeedError | undefined; wasOpen: boolean }): void {
     if (this.stopped) return;
     if (conn === this.standby?.conn) {
@@ -582,8 +608,9 @@ export class MarketFeed {
     if (conn === this.marketConn) {
       this.marketConn = undefined;
       const decision = this.marketPolicy.onFailure();
-      this.log('warn', `market connection lost (${info.error?.message ?? info.reason}); retrying in ${formatDuration(decision.delayMs)}`);
-      this.marketRetryTimer = this.timers.after(info.error?.retryAfterMs ?? decision.delayMs, () => {
+      const delay = retryDelay(Math.max(decision.delayMs, info.error?.retryAfterMs ?? 0));
+      this.log('warn', `market connection lost (${info.error?.message ?? info.reason}); retrying in ${formatDuration(delay)}`);
+      this.marketRetryTimer = this.timers.after(delay, () => {
         this.marketRetryTimer = undefined;
         if (!this.marketConn && this.publicConn) this.openMarket();
       });
@@ -621,7 +648,7 @@ export class MarketFeed {
     conn.close();
     if (conn === this.marketConn) {
       this.marketConn = undefined;
-      this.marketRetryTimer = this.timers.after(this.marketPolicy.onFailure().delayMs, () => {
+      this.marketRetryTimer = this.timers.after(retryDelay(this.marketPolicy.onFailure().delayMs), () => {
         this.marketRetryTimer = undefined;
         if (!this.marketConn && this.publicConn) this.openMarket();
       });
@@ -652,8 +679,7 @@ export class MarketFeed {
       return;
     }
     const decision = this.policy.onFailure();
-    let delay = decision.delayMs;
-    if (error.retryAfterMs !== undefined) delay = Math.max(delay, error.retryAfterMs);
+    const delay = retryDelay(Math.max(decision.delayMs, error.retryAfterMs ?? 0));
     this.nextAttemptAt = this.clock.now() + delay;
     this.counters.reconnects++;
     if (decision.kind === 'circuit-open') {
@@ -716,7 +742,7 @@ export class MarketFeed {
           this.onConnectFailure(error, 'fetching the depth snapshot');
           return;
         }
-        const delay = Math.max(error.retryAfterMs ?? 0, Math.min(30_000, 500 * 2 ** Math.min(tries, 6)));
+        const delay = retryDelay(Math.max(error.retryAfterMs ?? 0, Math.min(30_000, 500 * 2 ** Math.min(tries, 6))));
         this.log('warn', `depth snapshot failed (${error.message}); trying again in ${formatDuration(delay)}`);
         this.setState(this.stateName === 'live' ? 'syncing' : this.stateName, `depth snapshot failed: ${error.message}`);
         this.timers.after(delay, () => {

@@ -1,4 +1,5 @@
 import type { Clock } from './clock';
+import { RETRY_DELAY_MAX_MS } from './delayBounds';
 
 /**
  * Keeps this client's REST request weight inside a per-minute budget. Binance allows 2,400 weight a
@@ -47,7 +48,7 @@ export class RequestWeightBudget {
     }
     // The exchange counts per IP and per clock minute; others may share the IP.
     if (this.exchangeReportedWeight + weight > 2400 * 0.9) wait = Math.max(wait, this.windowMs - (now % this.windowMs));
-    return wait;
+    return Math.min(wait, RETRY_DELAY_MAX_MS);
   }
 
   spend(weight: number): void {
@@ -55,7 +56,8 @@ export class RequestWeightBudget {
   }
 
   blockFor(ms: number): void {
-    this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + ms);
+    if (!(ms > 0)) return;
+    this.blockedUntil = Math.max(this.blockedUntil, this.clock.now() + Math.min(ms, RETRY_DELAY_MAX_MS));
   }
 
   private expire(): void {

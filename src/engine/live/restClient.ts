@@ -2,7 +2,8 @@ import { depthSnapshotUrl, depthSnapshotWeight, exchangeInfoUrl } from '../proto
 import { decodeSnapshotObject } from '../protocol/frameDecoder';
 import type { DepthSnapshotEvent } from '../protocol/events';
 import type { Clock } from './clock';
-import { errorFromException, errorFromStatus, FeedError } from './feedError';
+import { errorFromException, errorFromStatus, FeedError, formatBytes, formatDuration } from './feedError';
+import { serverText } from './serverText';
 import { RequestWeightBudget } from './requestBudget';
 import { parseExchangeInfo, type SymbolInfo } from './symbolInfo';
 
@@ -12,6 +13,18 @@ export interface RestClientOptions {
   timeoutMs?: number;
   budget?: RequestWeightBudget;
 }
+
+/**
+ * Largest answer each endpoint may send, enforced while reading: Binance's exchangeInfo is about
+ * 1.5 MB and a 1000-level depth snapshot about 50 KB, so these leave room and still stop a body that
+ * never ends. Error answers only end up in messages: a few KB is plenty.
+ */
+export const REST_BODY_LIMITS: Readonly<Record<string, number>> = {
+  '/fapi/v1/exchangeInfo': 8 * 1024 * 1024,
+  '/fapi/v1/depth': 1024 * 1024,
+};
+const OTHER_BODY_LIMIT = 64 * 1024;
+const ERROR_BODY_LIMIT = 4 * 1024;
 
 /**
  * Binance futures REST: exchangeInfo and depth snapshots, with timeouts, classified errors, the
@@ -94,27 +107,41 @@ export class RestClient {
 
   private async getJson(url: string, weight: number, onBody?: (text: string) => void): Promise<unknown> {
     if (this.disposed) throw new FeedError('closed', 'the feed was stopped', false);
-    const endpoint = new URL(url).origin + new URL(url).pathname;
+    const parsed = new URL(url);
+    const endpoint = parsed.origin + parsed.pathname;
     const controller = new AbortController();
     this.inFlight.add(controller);
-    const timer = this.options.clock.setTimeout(() => controller.abort(new FeedError('timeout', `${endpoint} did not answer within ${this.timeoutMs} ms.`, true)), this.timeoutMs);
+    let answering = false;
+    const timer = this.options.clock.setTimeout(() => {
+      const message = answering
+        ? `${endpoint} started answering but did not finish within ${formatDuration(this.timeoutMs)}; the answer was cut off.`
+        : `${endpoint} did not answer within ${formatDuration(this.timeoutMs)}.`;
+      controller.abort(new FeedError('timeout', message, true));
+    }, this.timeoutMs);
     this.budget.spend(weight);
     try {
       const response = await fetch(url, { signal: controller.signal, headers: { accept: 'application/json' } });
+      answering = true;
       const usedWeight = Number(response.headers.get('x-mbx-used-weight-1m'));
       if (Number.isFinite(usedWeight)) this.budget.exchangeReportedWeight = usedWeight;
-      const text = await response.text();
+      const limit = response.ok ? (REST_BODY_LIMITS[parsed.pathname] ?? OTHER_BODY_LIMIT) : ERROR_BODY_LIMIT;
+      const body = await readCapped(response, limit);
       if (!response.ok) {
-        const error = errorFromStatus(response.status, endpoint, response.headers.get('retry-after'), text);
+        if (body.cut) controller.abort();
+        const error = errorFromStatus(response.status, endpoint, response.headers.get('retry-after'), body.text, this.options.clock.now());
         if (error.retryAfterMs !== undefined && (response.status === 429 || response.status === 418)) this.budget.blockFor(error.retryAfterMs);
         throw error;
       }
+      if (body.cut) {
+        controller.abort();
+        throw new FeedError('bad-response', `${endpoint} sent more than ${formatBytes(limit)}; the answer was cut off.`, true);
+      }
       try {
-        const value = JSON.parse(text) as unknown;
-        onBody?.(text);
+        const value = JSON.parse(body.text) as unknown;
+        onBody?.(body.text);
         return value;
       } catch {
-        throw new FeedError('bad-response', `${endpoint} answered with something that is not JSON: ${text.slice(0, 120)}`, true);
+        throw new FeedError('bad-response', `${endpoint} answered with something that is not JSON: ${serverText(body.text, 120)}`, true);
       }
     } catch (err) {
       if (controller.signal.aborted && controller.signal.reason instanceof FeedError) throw controller.signal.reason;
@@ -141,4 +168,34 @@ export class RestClient {
       }
     });
   }
+}
+
+/**
+ * Reads a body up to `limit` bytes, counting as it reads (a declared Content-Length over the limit is
+ * refused before reading). Past the limit it stops and cancels the stream: a body that never ends, or
+ * a huge one, costs at most `limit` bytes of memory.
+ */
+async function readCapped(response: Response, limit: number): Promise<{ text: string; cut: boolean }> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  const reader = response.body?.getReader();
+  if (reader === undefined) return { text: '', cut: false };
+  if (declared > limit) {
+    await reader.cancel().catch(() => undefined);
+    return { text: '', cut: true };
+  }
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return { text: parts.join(''), cut: true };
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return { text: parts.join(''), cut: false };
 }

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import type { StreamRoute } from '../protocol/streams';
 import type { Clock, TimerHandle } from './clock';
 import { TimerSet } from './clock';
-import { errorFromException, errorFromStatus, FeedError } from './feedError';
+import { errorFromException, errorFromStatus, FeedError, formatBytes } from './feedError';
 
 export interface StreamConnectionOptions {
   /** Base URL, e.g. wss://fstream.binance.com (the route path is appended). */
@@ -23,6 +23,13 @@ export interface StreamConnectionOptions {
 }
 
 let nextConnectionId = 1;
+
+/**
+ * Largest frame accepted. Binance's biggest market-data frames (a busy 100 ms diff, a 20-level
+ * partial book) are tens of KB; a frame 25 times that is not market data, and without a limit the
+ * `ws` library would buffer up to 100 MB of it.
+ */
+export const MAX_FRAME_BYTES = 1024 * 1024;
 
 /** Control messages leave at most this often: Binance allows 10 incoming messages a second per connection. */
 const CONTROL_SPACING_MS = 110;
@@ -84,16 +91,20 @@ export class StreamConnection {
     if (this.socket || this.closed) return;
     const url = this.url;
     const endpoint = `${trimSlash(this.options.baseUrl)}/${this.route}/stream`;
-    const socket = new WebSocket(url, { handshakeTimeout: this.options.connectTimeoutMs ?? 10_000, perMessageDeflate: false });
+    const socket = new WebSocket(url, { handshakeTimeout: this.options.connectTimeoutMs ?? 10_000, perMessageDeflate: false, maxPayload: MAX_FRAME_BYTES });
     this.socket = socket;
     let failure: FeedError | undefined;
 
     socket.on('unexpected-response', (_request, response) => {
-      failure = errorFromStatus(response.statusCode ?? 0, endpoint, headerValue(response.headers['retry-after']));
+      failure = errorFromStatus(response.statusCode ?? 0, endpoint, headerValue(response.headers['retry-after']), undefined, this.options.clock.now());
       response.resume();
       socket.terminate();
     });
     socket.on('error', (err) => {
+      if ((err as { code?: unknown }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        failure ??= new FeedError('bad-response', `${endpoint} sent a frame larger than ${formatBytes(MAX_FRAME_BYTES)} (Binance's largest are tens of KB); FlowSight closed the connection.`, true);
+        return;
+      }
       failure ??= errorFromException(err, endpoint);
     });
     socket.on('open', () => {
@@ -121,7 +132,7 @@ export class StreamConnection {
     socket.on('close', (code, reasonBuffer) => {
       const wasOpen = this.opened;
       this.shutdown(new FeedError('closed', 'connection closed', true));
-      const reason = reasonBuffer.toString() || describeClose(code);
+      const reason = failure?.kind === 'bad-response' && wasOpen ? failure.message : reasonBuffer.toString() || describeClose(code);
       this.options.onClose({ code, reason, error: failure ?? (wasOpen ? undefined : new FeedError('network', `could not connect to ${endpoint}`, true)), wasOpen });
     });
   }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { logText, NOTIFICATION_MAX_CHARS, notificationText, plainText, terminalText } from '../../src/engine/core/untrustedText';
+import { logText, NOTIFICATION_MAX_CHARS, notificationText, plainText, serverText, terminalText } from '../../src/engine/core/untrustedText';
 
 const ESC = '\x1b';
 
@@ -54,6 +54,13 @@ describe('server text shown to people', () => {
       assert.equal(text.length, NOTIFICATION_MAX_CHARS);
       assert.ok(text.endsWith('…'));
       assert.equal(notificationText('short'), 'short');
+    });
+  });
+
+  describe('serverText (a body quoted inside our own message)', () => {
+    it('puts the words on one line without escapes or controls and bounds the length', () => {
+      assert.equal(serverText(`<h1>${ESC}[31mBad\r\nGateway</h1>\n\n\u202eok`, 100), '<h1>Bad Gateway</h1> ok');
+      assert.equal(serverText('x'.repeat(50), 10), `${'x'.repeat(10)}…`);
     });
   });
 

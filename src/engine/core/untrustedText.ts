@@ -71,3 +71,12 @@ export function terminalText(text: string): string {
     .replace(/[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f-\x9f]/g, '')
     .replace(INVISIBLE, '');
 }
+
+/**
+ * A server's words quoted inside one of our messages (an error body, a header): plain, on one line,
+ * at most `max` characters, so a body cannot rewrite a log line or a terminal, nor fill a message.
+ */
+export function serverText(text: string, max: number): string {
+  const line = plainText(text).replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}

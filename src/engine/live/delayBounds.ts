@@ -3,7 +3,7 @@
  * number) after 1 ms, so one absurd `Retry-After` turned into thousands of requests a second; every
  * delay the feed computes passes through here, and the clock and TimerSet bound whatever reaches them.
  */
-import { serverText } from './serverText';
+import { serverText } from '../core/untrustedText';
 
 /** Largest delay Node's timers keep as given (about 24.8 days). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;

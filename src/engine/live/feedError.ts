@@ -1,5 +1,5 @@
 import { formatDuration, retryAfterWait } from './delayBounds';
-import { serverText } from './serverText';
+import { serverText } from '../core/untrustedText';
 
 /**
  * Every way the network or the exchange can fail, classified once, with words a trader understands

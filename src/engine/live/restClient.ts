@@ -3,7 +3,7 @@ import { decodeSnapshotObject } from '../protocol/frameDecoder';
 import type { DepthSnapshotEvent } from '../protocol/events';
 import type { Clock } from './clock';
 import { errorFromException, errorFromStatus, FeedError, formatBytes, formatDuration } from './feedError';
-import { serverText } from './serverText';
+import { serverText } from '../core/untrustedText';
 import { RequestWeightBudget } from './requestBudget';
 import { parseExchangeInfo, type SymbolInfo } from './symbolInfo';
 

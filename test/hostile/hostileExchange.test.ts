@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { RETRY_DELAY_MAX_MS } from '../../src/engine/live/delayBounds';
+import { MALFORMED_SUMMARY_EVERY_MS, MALFORMED_VERBATIM_LINES } from '../../src/engine/live/malformedFrameLog';
 import { MAX_FRAME_BYTES } from '../../src/engine/live/streamConnection';
 import {
   assertHonestlyNotLive,
@@ -20,6 +21,10 @@ import {
  * it is not live and why — never live over a wrong book (sampled while the attack runs) — and its
  * REST requests, connections and memory stay bounded (counted on the exchange's side).
  */
+/** A reason about the tick size; a word of its own, as the stream name "bookTicker" is in every "connecting to" reason. */
+const TICK_REASON = /\btick\b/i;
+const TICK_OR_FILTER_REASON = /\btick\b|PRICE_FILTER/i;
+
 describe('hostile exchange: every attack ends correct or honest, and bounded', function () {
   this.timeout(60_000);
   const rows: AttackRow[] = [];
@@ -78,16 +83,22 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
     });
   });
 
-  it('a crossed REST snapshot is never shown as live, and the state says why', async () => {
+  it('a crossed REST snapshot is never shown as live, the state says why, and it is asked for ever more slowly', async () => {
     await underAttack(rows, 'crossed REST snapshot', { faults: { crossedSnapshot: true } }, {}, async (pair, monitor) => {
       const state = await waitForHonestState(pair, /cross/i, 20_000);
       await monitor.sampleFor(3000);
       monitor.assertNeverLiveWhileWrong();
       assertHonestlyNotLive(pair, /cross/i);
+      // From the first fault on, each snapshot waits 1 s, 2 s, 4 s, 8 s … (at most 30 s) after the last:
+      // requests at about 0, 1, 3, 7 and 15 s, so seven in the first minute and two a minute after.
+      await sleep(Math.max(0, monitor.startedAt + 15_000 - Date.now()));
+      const depthRequests = pair.exchange.stats().restRequestsByPath['/fapi/v1/depth'] ?? 0;
+      assert.ok(depthRequests >= 3, `the crossed snapshot was asked for again (${depthRequests} depth requests)`);
+      assert.ok(depthRequests <= 6, `${depthRequests} depth requests in the first ${Math.round(monitor.elapsedMs / 1000)} s of a lying exchange (at most 6: a handful a minute)`);
       await stopLying(pair);
-      await assertLiveAndRight(pair, 30_000);
+      await assertLiveAndRight(pair, 40_000);
       monitor.assertBounded();
-      return state.split(':')[0];
+      return `${state.split(':')[0]}, ${depthRequests} depth in 15 s`;
     });
   });
 
@@ -111,12 +122,40 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
     });
   });
 
+  it('a flood of garbage frames is counted exactly, and the log stays bounded', async () => {
+    await underAttack(rows, 'garbage flood (every message)', {}, {}, async (pair, monitor) => {
+      await assertLiveAndRight(pair);
+      const malformedBefore = pair.feed.health().counters.malformed;
+      const logsBefore = pair.logs.length;
+      const floodStart = Date.now();
+      pair.exchange.setFaults({ malformedEveryNMessages: 1 });
+      await sleep(MALFORMED_SUMMARY_EVERY_MS + 2000);
+      pair.exchange.setFaults({});
+      const floodMs = Date.now() - floodStart;
+      const injected = (): number => pair.exchange.stats().faultsInjected.malformed ?? 0;
+      await waitFor('every garbage frame to be counted', () => pair.feed.health().counters.malformed - malformedBefore === injected(), 10_000);
+      // The connection going writes the summary of what the log has not said yet.
+      pair.exchange.dropConnections();
+      await assertLiveAndRight(pair, 30_000);
+      const malformed = pair.feed.health().counters.malformed - malformedBefore;
+      assert.ok(malformed >= 200, `a flood: ${malformed} garbage frames in ${floodMs} ms`);
+      assert.equal(malformed, injected(), 'the feed counts every garbage frame the exchange sent');
+      const lines = pair.logs.slice(logsBefore).filter((l) => /malformed frame/.test(l));
+      const framesIn = (line: string): number => Number(/(\d+) more malformed frames? on/.exec(line)?.[1] ?? 1);
+      assert.equal(lines.reduce((n, l) => n + framesIn(l), 0), malformed, `every frame is in one log line:\n${lines.join('\n')}`);
+      const bound = MALFORMED_VERBATIM_LINES + Math.ceil(floodMs / MALFORMED_SUMMARY_EVERY_MS) + 1;
+      assert.ok(lines.length <= bound, `${lines.length} log lines for ${malformed} garbage frames (at most ${bound})`);
+      monitor.assertBounded();
+      return `${malformed} counted in ${lines.length} log lines`;
+    });
+  });
+
   it('exchangeInfo gives a tick ten times coarser than the prices: refused in words', async () => {
     await underAttack(rows, 'tick coarser than the data', { faults: { tickSize: 'coarser' } }, {}, async (pair, monitor) => {
-      const state = await waitForHonestState(pair, /tick/i, 20_000);
+      const state = await waitForHonestState(pair, TICK_REASON, 20_000);
       await monitor.sampleFor(3000);
       monitor.assertNeverLiveWhileWrong();
-      assertHonestlyNotLive(pair, /tick/i);
+      assertHonestlyNotLive(pair, TICK_REASON);
       monitor.assertBounded();
       return state.split(':')[0];
     });
@@ -126,7 +165,7 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
     const described = { tiny: 'tick 1e-10', zero: 'tick 0', missing: 'no PRICE_FILTER' }[lie];
     it(`exchangeInfo gives ${described}: a right book or a refusal in words`, async () => {
       await underAttack(rows, `exchangeInfo ${described}`, { faults: { tickSize: lie } }, {}, async (pair, monitor) => {
-        await waitFor('live, or a reason about the tick', () => pair.feed.state === 'live' || (pair.feed.state !== 'connecting' && /tick|PRICE_FILTER/i.test(pair.feed.health().reason)), 20_000);
+        await waitFor('live, or a reason about the tick', () => pair.feed.state === 'live' || (pair.feed.state !== 'connecting' && TICK_OR_FILTER_REASON.test(pair.feed.health().reason)), 20_000);
         await monitor.sampleFor(3000);
         monitor.assertNeverLiveWhileWrong();
         let outcome: string;
@@ -134,7 +173,7 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
           await assertLiveAndRight(pair);
           outcome = 'live and right';
         } else {
-          assertHonestlyNotLive(pair, /tick|PRICE_FILTER/i);
+          assertHonestlyNotLive(pair, TICK_OR_FILTER_REASON);
           outcome = `${pair.feed.state}, says why`;
         }
         monitor.assertBounded();
@@ -295,6 +334,9 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
         monitor.assertNeverLiveWhileWrong();
         assert.equal(monitor.connections, connections, 'no connection while the breaker is open');
         assert.ok(connections <= 7, `${connections} connections before the breaker opened`);
+        // Every reconnect looks the symbol up again, at most once per 10 s.
+        const lookups = pair.exchange.stats().restRequestsByPath['/fapi/v1/exchangeInfo'] ?? 0;
+        assert.ok(lookups <= 2 + Math.floor(monitor.elapsedMs / 10_000), `${lookups} exchangeInfo requests in ${monitor.elapsedMs} ms`);
         monitor.assertBounded();
         return `breaker open after ${connections} conns`;
       });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { RETRY_DELAY_MAX_MS } from '../../src/engine/live/delayBounds';
+import { FREE_SNAPSHOTS_PER_MINUTE } from '../../src/engine/live/marketFeed';
 import { MALFORMED_SUMMARY_EVERY_MS, MALFORMED_VERBATIM_LINES } from '../../src/engine/live/malformedFrameLog';
 import { MAX_FRAME_BYTES } from '../../src/engine/live/streamConnection';
 import {
@@ -111,6 +112,10 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
       monitor.assertNeverLiveWhileWrong();
       const malformed = pair.feed.health().counters.malformed;
       assert.ok(malformed >= 8, `impossible levels are counted as malformed (${malformed})`);
+      // Each impossible diff breaks the chain; past FREE_SNAPSHOTS_PER_MINUTE the resyncs wait 1 s, 2 s, 4 s …
+      const depthRequests = pair.exchange.stats().restRequestsByPath['/fapi/v1/depth'] ?? 0;
+      const depthBound = FREE_SNAPSHOTS_PER_MINUTE + 1 + Math.ceil(Math.log2(1 + monitor.elapsedMs / 1000));
+      assert.ok(depthRequests <= depthBound, `${depthRequests} depth requests in ${monitor.elapsedMs} ms of a stream that breaks its chain every 3 diffs (at most ${depthBound})`);
       await stopLying(pair);
       await assertLiveAndRight(pair, 20_000);
       const book = pair.feed.engine!.bookLine(1000);

@@ -66,6 +66,12 @@ const INFO_REFRESH_INTERVAL_MS = 10_000;
 const FAULT_PAUSE_FIRST_MS = 1000;
 /** Longest pause before the next snapshot while faults keep coming (a lying exchange: 2 requests a minute). */
 const FAULT_PAUSE_CAP_MS = 30_000;
+/**
+ * Snapshots asked for in a minute before each further one waits (1 s, doubling): a gap now and then
+ * resyncs at once, but a stream that breaks its own chain every few diffs is not answered with a
+ * storm of snapshots until the weight budget stops us.
+ */
+export const FREE_SNAPSHOTS_PER_MINUTE = 10;
 
 const SILENT_HINT =
   'Since 2026-04-23 Binance serves depth, bookTicker and trade on /public and aggTrade, markPrice and forceOrder on /market; a stream asked for on the wrong path is acknowledged and then never delivers.';
@@ -120,6 +126,8 @@ export class MarketFeed {
   private generation = 0;
   /** The engine a snapshot is being fetched for, if any: one request at a time per book. */
   private snapshotFor: MarketEngine | undefined;
+  /** When the depth snapshots of the last minute went out (see FREE_SNAPSHOTS_PER_MINUTE). */
+  private readonly snapshotTimes: number[] = [];
   private readonly healthListeners = new Set<(health: FeedHealth) => void>();
   private readonly counters = { reconnects: 0, drops: 0, circuitOpens: 0, rollovers: 0, snapshotsDeferred: 0, priorResyncs: 0, priorGaps: 0, priorMalformed: 0, priorFaults: 0 };
 
@@ -785,10 +793,19 @@ export class MarketFeed {
     // Data that fails its checks is asked for again ever more slowly from the first fault on, not as
     // fast as the budget allows: a lying exchange gets a handful of requests a minute, then two.
     const faults = engine.sync.consecutiveFaults;
-    const pauseMs = faults > 0 ? Math.min(FAULT_PAUSE_CAP_MS, FAULT_PAUSE_FIRST_MS * 2 ** Math.min(5, faults - 1)) : 0;
-    const pacing = pauseMs > 0 ? ` in ${formatDuration(pauseMs)}: ${faults} consistency check${faults === 1 ? '' : 's'} failed in a row` : '';
+    const recent = this.recentSnapshots();
+    const faultPauseMs = faults > 0 ? doublingPause(faults - 1) : 0;
+    const ratePauseMs = recent >= FREE_SNAPSHOTS_PER_MINUTE ? doublingPause(recent - FREE_SNAPSHOTS_PER_MINUTE) : 0;
+    const pauseMs = Math.max(faultPauseMs, ratePauseMs);
+    const pacing =
+      pauseMs === 0
+        ? ''
+        : faultPauseMs >= ratePauseMs
+          ? ` in ${formatDuration(pauseMs)}: ${faults} consistency check${faults === 1 ? '' : 's'} failed in a row`
+          : ` in ${formatDuration(pauseMs)}: ${recent} snapshots were needed in the last minute`;
     this.log('info', `requesting a depth snapshot for ${engine.symbol} (${reason})${pacing}`);
     const attempt = async (tries: number): Promise<void> => {
+      this.snapshotTimes.push(this.clock.now());
       try {
         const snapshot = await this.rest.depthSnapshot(engine.symbol, this.options.snapshotLimit ?? 1000, (waitMs) => {
           this.counters.snapshotsDeferred++;
@@ -845,6 +862,13 @@ export class MarketFeed {
       }
       void attempt(0);
     });
+  }
+
+  /** Depth snapshots that went out in the last minute. */
+  private recentSnapshots(): number {
+    const since = this.clock.now() - 60_000;
+    while (this.snapshotTimes.length > 0 && this.snapshotTimes[0] <= since) this.snapshotTimes.shift();
+    return this.snapshotTimes.length;
   }
 
   // ---- 24 h rollover ----
@@ -955,6 +979,11 @@ function emptyMetrics(now: number): FeedHealth['metrics'] {
     processingMicros: zero,
     counters: { messages: 0, bytes: 0, gaps: 0, resyncs: 0, malformed: 0, drops: 0, reconnects: 0, snapshotsRequested: 0, snapshotsApplied: 0, handlerErrors: 0 },
   };
+}
+
+/** The wait before the next snapshot after `n` paced ones in a row: 1 s, doubling, at most FAULT_PAUSE_CAP_MS. */
+function doublingPause(n: number): number {
+  return Math.min(FAULT_PAUSE_CAP_MS, FAULT_PAUSE_FIRST_MS * 2 ** Math.min(5, n));
 }
 
 /** True when exchangeInfo now gives the symbol another tick size than the engine's book was built with. */

@@ -194,9 +194,20 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
       pair.exchange.dropConnections();
       await waitFor('the feed to ask for exchangeInfo again and take the new tick', () => pair.feed.symbolInfo !== undefined && pair.feed.symbolInfo.tickSize !== first && pair.feed.state === 'live', 20_000);
       await assertLiveAndRight(pair);
-      assert.ok(Math.abs(pair.feed.engine!.book.tickSize - pair.feed.symbolInfo!.tickSize) < 1e-12, 'the engine runs on the new tick');
+      const second = pair.feed.symbolInfo!.tickSize;
+      assert.ok(Math.abs(pair.feed.engine!.book.tickSize - second) < 1e-12, 'the engine runs on the new tick');
+      // A second drop within 10 s reconnects on what it knows, and looks the symbol up once the 10 s are over.
+      const lookups = (): number => pair.exchange.stats().restRequestsByPath['/fapi/v1/exchangeInfo'] ?? 0;
+      const lookupsBefore = lookups();
+      pair.exchange.dropConnections();
+      await assertLiveAndRight(pair);
+      assert.equal(lookups(), lookupsBefore, 'no second look-up within 10 s');
+      await waitFor('the deferred look-up to take the tick back', () => pair.feed.symbolInfo!.tickSize === first && pair.feed.state === 'live', 20_000);
+      await assertLiveAndRight(pair);
+      assert.ok(Math.abs(pair.feed.engine!.book.tickSize - first) < 1e-12, 'the engine runs on the tick given back');
+      assert.equal(lookups(), lookupsBefore + 1, 'one deferred look-up');
       monitor.assertBounded();
-      return `tick ${first} → ${pair.feed.symbolInfo!.tickSize}, right`;
+      return `tick ${first} → ${second} → ${first}, right`;
     });
   });
 

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { RETRY_DELAY_MAX_MS } from '../../src/engine/live/delayBounds';
+import { FREE_SNAPSHOTS_PER_MINUTE } from '../../src/engine/live/marketFeed';
+import { MALFORMED_SUMMARY_EVERY_MS, MALFORMED_VERBATIM_LINES } from '../../src/engine/live/malformedFrameLog';
 import { MAX_FRAME_BYTES } from '../../src/engine/live/streamConnection';
 import {
   assertHonestlyNotLive,
@@ -20,6 +22,10 @@ import {
  * it is not live and why — never live over a wrong book (sampled while the attack runs) — and its
  * REST requests, connections and memory stay bounded (counted on the exchange's side).
  */
+/** A reason about the tick size; a word of its own, as the stream name "bookTicker" is in every "connecting to" reason. */
+const TICK_REASON = /\btick\b/i;
+const TICK_OR_FILTER_REASON = /\btick\b|PRICE_FILTER/i;
+
 describe('hostile exchange: every attack ends correct or honest, and bounded', function () {
   this.timeout(60_000);
   const rows: AttackRow[] = [];
@@ -78,16 +84,22 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
     });
   });
 
-  it('a crossed REST snapshot is never shown as live, and the state says why', async () => {
+  it('a crossed REST snapshot is never shown as live, the state says why, and it is asked for ever more slowly', async () => {
     await underAttack(rows, 'crossed REST snapshot', { faults: { crossedSnapshot: true } }, {}, async (pair, monitor) => {
       const state = await waitForHonestState(pair, /cross/i, 20_000);
       await monitor.sampleFor(3000);
       monitor.assertNeverLiveWhileWrong();
       assertHonestlyNotLive(pair, /cross/i);
+      // From the first fault on, each snapshot waits 1 s, 2 s, 4 s, 8 s … (at most 30 s) after the last:
+      // requests at about 0, 1, 3, 7 and 15 s, so seven in the first minute and two a minute after.
+      await sleep(Math.max(0, monitor.startedAt + 15_000 - Date.now()));
+      const depthRequests = pair.exchange.stats().restRequestsByPath['/fapi/v1/depth'] ?? 0;
+      assert.ok(depthRequests >= 3, `the crossed snapshot was asked for again (${depthRequests} depth requests)`);
+      assert.ok(depthRequests <= 6, `${depthRequests} depth requests in the first ${Math.round(monitor.elapsedMs / 1000)} s of a lying exchange (at most 6: a handful a minute)`);
       await stopLying(pair);
-      await assertLiveAndRight(pair, 30_000);
+      await assertLiveAndRight(pair, 40_000);
       monitor.assertBounded();
-      return state.split(':')[0];
+      return `${state.split(':')[0]}, ${depthRequests} depth in 15 s`;
     });
   });
 
@@ -100,6 +112,10 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
       monitor.assertNeverLiveWhileWrong();
       const malformed = pair.feed.health().counters.malformed;
       assert.ok(malformed >= 8, `impossible levels are counted as malformed (${malformed})`);
+      // Each impossible diff breaks the chain; past FREE_SNAPSHOTS_PER_MINUTE the resyncs wait 1 s, 2 s, 4 s …
+      const depthRequests = pair.exchange.stats().restRequestsByPath['/fapi/v1/depth'] ?? 0;
+      const depthBound = FREE_SNAPSHOTS_PER_MINUTE + 1 + Math.ceil(Math.log2(1 + monitor.elapsedMs / 1000));
+      assert.ok(depthRequests <= depthBound, `${depthRequests} depth requests in ${monitor.elapsedMs} ms of a stream that breaks its chain every 3 diffs (at most ${depthBound})`);
       await stopLying(pair);
       await assertLiveAndRight(pair, 20_000);
       const book = pair.feed.engine!.bookLine(1000);
@@ -111,12 +127,40 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
     });
   });
 
+  it('a flood of garbage frames is counted exactly, and the log stays bounded', async () => {
+    await underAttack(rows, 'garbage flood (every message)', {}, {}, async (pair, monitor) => {
+      await assertLiveAndRight(pair);
+      const malformedBefore = pair.feed.health().counters.malformed;
+      const logsBefore = pair.logs.length;
+      const floodStart = Date.now();
+      pair.exchange.setFaults({ malformedEveryNMessages: 1 });
+      await sleep(MALFORMED_SUMMARY_EVERY_MS + 2000);
+      pair.exchange.setFaults({});
+      const floodMs = Date.now() - floodStart;
+      const injected = (): number => pair.exchange.stats().faultsInjected.malformed ?? 0;
+      await waitFor('every garbage frame to be counted', () => pair.feed.health().counters.malformed - malformedBefore === injected(), 10_000);
+      // The connection going writes the summary of what the log has not said yet.
+      pair.exchange.dropConnections();
+      await assertLiveAndRight(pair, 30_000);
+      const malformed = pair.feed.health().counters.malformed - malformedBefore;
+      assert.ok(malformed >= 200, `a flood: ${malformed} garbage frames in ${floodMs} ms`);
+      assert.equal(malformed, injected(), 'the feed counts every garbage frame the exchange sent');
+      const lines = pair.logs.slice(logsBefore).filter((l) => /malformed frame/.test(l));
+      const framesIn = (line: string): number => Number(/(\d+) more malformed frames? on/.exec(line)?.[1] ?? 1);
+      assert.equal(lines.reduce((n, l) => n + framesIn(l), 0), malformed, `every frame is in one log line:\n${lines.join('\n')}`);
+      const bound = MALFORMED_VERBATIM_LINES + Math.ceil(floodMs / MALFORMED_SUMMARY_EVERY_MS) + 1;
+      assert.ok(lines.length <= bound, `${lines.length} log lines for ${malformed} garbage frames (at most ${bound})`);
+      monitor.assertBounded();
+      return `${malformed} counted in ${lines.length} log lines`;
+    });
+  });
+
   it('exchangeInfo gives a tick ten times coarser than the prices: refused in words', async () => {
     await underAttack(rows, 'tick coarser than the data', { faults: { tickSize: 'coarser' } }, {}, async (pair, monitor) => {
-      const state = await waitForHonestState(pair, /tick/i, 20_000);
+      const state = await waitForHonestState(pair, TICK_REASON, 20_000);
       await monitor.sampleFor(3000);
       monitor.assertNeverLiveWhileWrong();
-      assertHonestlyNotLive(pair, /tick/i);
+      assertHonestlyNotLive(pair, TICK_REASON);
       monitor.assertBounded();
       return state.split(':')[0];
     });
@@ -126,7 +170,7 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
     const described = { tiny: 'tick 1e-10', zero: 'tick 0', missing: 'no PRICE_FILTER' }[lie];
     it(`exchangeInfo gives ${described}: a right book or a refusal in words`, async () => {
       await underAttack(rows, `exchangeInfo ${described}`, { faults: { tickSize: lie } }, {}, async (pair, monitor) => {
-        await waitFor('live, or a reason about the tick', () => pair.feed.state === 'live' || (pair.feed.state !== 'connecting' && /tick|PRICE_FILTER/i.test(pair.feed.health().reason)), 20_000);
+        await waitFor('live, or a reason about the tick', () => pair.feed.state === 'live' || (pair.feed.state !== 'connecting' && TICK_OR_FILTER_REASON.test(pair.feed.health().reason)), 20_000);
         await monitor.sampleFor(3000);
         monitor.assertNeverLiveWhileWrong();
         let outcome: string;
@@ -134,7 +178,7 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
           await assertLiveAndRight(pair);
           outcome = 'live and right';
         } else {
-          assertHonestlyNotLive(pair, /tick|PRICE_FILTER/i);
+          assertHonestlyNotLive(pair, TICK_OR_FILTER_REASON);
           outcome = `${pair.feed.state}, says why`;
         }
         monitor.assertBounded();
@@ -150,9 +194,20 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
       pair.exchange.dropConnections();
       await waitFor('the feed to ask for exchangeInfo again and take the new tick', () => pair.feed.symbolInfo !== undefined && pair.feed.symbolInfo.tickSize !== first && pair.feed.state === 'live', 20_000);
       await assertLiveAndRight(pair);
-      assert.ok(Math.abs(pair.feed.engine!.book.tickSize - pair.feed.symbolInfo!.tickSize) < 1e-12, 'the engine runs on the new tick');
+      const second = pair.feed.symbolInfo!.tickSize;
+      assert.ok(Math.abs(pair.feed.engine!.book.tickSize - second) < 1e-12, 'the engine runs on the new tick');
+      // A second drop within 10 s reconnects on what it knows, and looks the symbol up once the 10 s are over.
+      const lookups = (): number => pair.exchange.stats().restRequestsByPath['/fapi/v1/exchangeInfo'] ?? 0;
+      const lookupsBefore = lookups();
+      pair.exchange.dropConnections();
+      await assertLiveAndRight(pair);
+      assert.equal(lookups(), lookupsBefore, 'no second look-up within 10 s');
+      await waitFor('the deferred look-up to take the tick back', () => pair.feed.symbolInfo!.tickSize === first && pair.feed.state === 'live', 20_000);
+      await assertLiveAndRight(pair);
+      assert.ok(Math.abs(pair.feed.engine!.book.tickSize - first) < 1e-12, 'the engine runs on the tick given back');
+      assert.equal(lookups(), lookupsBefore + 1, 'one deferred look-up');
       monitor.assertBounded();
-      return `tick ${first} → ${pair.feed.symbolInfo!.tickSize}, right`;
+      return `tick ${first} → ${second} → ${first}, right`;
     });
   });
 
@@ -295,6 +350,9 @@ describe('hostile exchange: every attack ends correct or honest, and bounded', f
         monitor.assertNeverLiveWhileWrong();
         assert.equal(monitor.connections, connections, 'no connection while the breaker is open');
         assert.ok(connections <= 7, `${connections} connections before the breaker opened`);
+        // Every reconnect looks the symbol up again, at most once per 10 s.
+        const lookups = pair.exchange.stats().restRequestsByPath['/fapi/v1/exchangeInfo'] ?? 0;
+        assert.ok(lookups <= 2 + Math.floor(monitor.elapsedMs / 10_000), `${lookups} exchangeInfo requests in ${monitor.elapsedMs} ms`);
         monitor.assertBounded();
         return `breaker open after ${connections} conns`;
       });

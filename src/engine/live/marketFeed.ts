@@ -6,11 +6,12 @@ import type { SyncFault } from '../book/syncFault';
 import { MarketEngine } from '../marketEngine';
 import type { BookStatus, EngineEvent } from '../protocol/events';
 import { FrameDecoder } from '../protocol/frameDecoder';
-import { DEFAULT_REST_URL, DEFAULT_STREAM_URL, depthSnapshotWeight, routeOf, streamName, type DepthSpeed } from '../protocol/streams';
+import { DEFAULT_REST_URL, DEFAULT_STREAM_URL, depthSnapshotWeight, EXCHANGE_INFO_WEIGHT, routeOf, streamName, type DepthSpeed } from '../protocol/streams';
 import { systemClock, TimerSet, type Clock, type TimerHandle } from './clock';
 import { HEALTHY_CONNECTION_MS, retryDelay } from './delayBounds';
 import { FeedError, formatDuration } from './feedError';
 import { bookHealth, type FeedHealth, type FeedState, type StreamHealth } from './feedHealth';
+import { MalformedFrameLog } from './malformedFrameLog';
 import { ReconnectPolicy } from './reconnectPolicy';
 import { RestClient } from './restClient';
 import { RequestWeightBudget } from './requestBudget';
@@ -56,10 +57,21 @@ export interface MarketFeedOptions {
 const DEFAULT_VERIFY_EVERY_MS = 300_000;
 const MIN_VERIFY_EVERY_MS = 5_000;
 const MAX_VERIFY_EVERY_MS = 3_600_000;
-/** Least time between two exchangeInfo refetches caused by a tick size that does not fit. */
-const TICK_REFETCH_INTERVAL_MS = 10_000;
-/** Longest pause before the next snapshot while the book is degraded (the pause doubles per fault). */
-const DEGRADED_PAUSE_CAP_MS = 30_000;
+/**
+ * Least time between two forced exchangeInfo look-ups (after a lost connection, a user's Reconnect, a
+ * tick size that does not fit): a server that drops us every second must not make us fetch it every second.
+ */
+const INFO_REFRESH_INTERVAL_MS = 10_000;
+/** The pause before a snapshot after the first fault in a row; it doubles with each further fault. */
+const FAULT_PAUSE_FIRST_MS = 1000;
+/** Longest pause before the next snapshot while faults keep coming (a lying exchange: 2 requests a minute). */
+const FAULT_PAUSE_CAP_MS = 30_000;
+/**
+ * Snapshots asked for in a minute before each further one waits (1 s, doubling): a gap now and then
+ * resyncs at once, but a stream that breaks its own chain every few diffs is not answered with a
+ * storm of snapshots until the weight budget stops us.
+ */
+export const FREE_SNAPSHOTS_PER_MINUTE = 10;
 
 const SILENT_HINT =
   'Since 2026-04-23 Binance serves depth, bookTicker and trade on /public and aggTrade, markPrice and forceOrder on /market; a stream asked for on the wrong path is acknowledged and then never delivers.';
@@ -96,9 +108,13 @@ export class MarketFeed {
   private readonly verifyEveryMs: number;
   /** When the current engine's book last matched a background REST snapshot. */
   private verifiedAt: number | undefined;
-  /** The engine whose tick size is being checked against fresh exchangeInfo, and when that was last done. */
+  /** The engine whose tick size is being checked against fresh exchangeInfo. */
   private tickCheckFor: MarketEngine | undefined;
-  private lastTickRefetchAt = -Infinity;
+  /** When exchangeInfo was last fetched with the cache bypassed (see INFO_REFRESH_INTERVAL_MS). */
+  private lastInfoRefreshAt = -Infinity;
+  /** A look-up that had to wait for INFO_REFRESH_INTERVAL_MS or the budget, done in the background. */
+  private infoRecheckTimer: TimerHandle | undefined;
+  private readonly malformedLogs = new WeakMap<StreamConnection, MalformedFrameLog>();
   private stateName: FeedState = 'idle';
   private stateReason = 'not started';
   private stateSince: number;
@@ -110,6 +126,8 @@ export class MarketFeed {
   private generation = 0;
   /** The engine a snapshot is being fetched for, if any: one request at a time per book. */
   private snapshotFor: MarketEngine | undefined;
+  /** When the depth snapshots of the last minute went out (see FREE_SNAPSHOTS_PER_MINUTE). */
+  private readonly snapshotTimes: number[] = [];
   private readonly healthListeners = new Set<(health: FeedHealth) => void>();
   private readonly counters = { reconnects: 0, drops: 0, circuitOpens: 0, rollovers: 0, snapshotsDeferred: 0, priorResyncs: 0, priorGaps: 0, priorMalformed: 0, priorFaults: 0 };
 
@@ -290,13 +308,21 @@ export class MarketFeed {
 
   // ---- connection lifecycle ----
 
-  private async connectFromScratch(why: string): Promise<void> {
+  /**
+   * Looks the symbol up, takes its info (a new engine when the tick size changed) and opens the
+   * connections. A `retry` after a lost connection keeps the state that says "reconnecting (attempt n)"
+   * or "circuit open" until a connection opens.
+   */
+  private async connectFromScratch(why: string, retry = false): Promise<void> {
     const generation = ++this.generation;
-    this.setState('connecting', `${why}: looking up ${this.symbolName} on ${this.restUrl}`);
+    if (!retry) this.setState('connecting', `${why}: looking up ${this.symbolName} on ${this.restUrl}`);
     let info: SymbolInfo;
     try {
       // Coming back to a known symbol: its tick size may have changed since (Binance does change them).
-      if (this.info !== undefined) await this.rest.symbols(true);
+      if (this.info !== undefined) {
+        if (this.infoRefreshWait() === 0) await this.refreshSymbols();
+        else this.scheduleSymbolRecheck();
+      }
       info = await this.rest.symbol(this.symbolName);
     } catch (err) {
       if (generation !== this.generation || this.stopped) return;
@@ -308,15 +334,65 @@ export class MarketFeed {
       this.onConnectFailure(new FeedError('bad-response', `${info.symbol} cannot be shown: ${info.tickProblem}. Choose another symbol, or Reconnect later.`, false), 'looking up the symbol');
       return;
     }
-    const engine = this.currentEngine;
-    if (this.info?.symbol !== info.symbol || engine === undefined || tickChanged(engine, info) || engine.sync.needsExchangeInfo) {
-      if (engine !== undefined && this.info?.symbol === info.symbol && tickChanged(engine, info)) {
-        this.log('info', `${info.symbol}'s tick size changed from ${engine.book.tickSize} to ${info.tickSize}; rebuilding the book`);
-      }
-      this.info = info;
-      this.installEngine(info);
-    }
+    this.adoptSymbolInfo(info);
     this.openConnections();
+  }
+
+  /**
+   * Takes fresh exchangeInfo for the symbol, with a new engine when the symbol, its tick size or the
+   * engine's need for exchangeInfo says so: the one path for a reconnect, a tick size that did not fit
+   * and a look-up done later. Returns the reason when the engine was rebuilt for a new tick size.
+   */
+  private adoptSymbolInfo(info: SymbolInfo): string | undefined {
+    const engine = this.currentEngine;
+    const sameSymbol = this.info?.symbol === info.symbol;
+    this.info = info;
+    if (engine !== undefined && sameSymbol && !tickChanged(engine, info) && !engine.sync.needsExchangeInfo) return undefined;
+    const reason = engine !== undefined && sameSymbol && tickChanged(engine, info) ? `${info.symbol}'s tick size changed from ${engine.book.tickSize} to ${info.tickSize}; rebuilding the book` : undefined;
+    if (reason !== undefined) this.log('info', reason);
+    this.installEngine(info);
+    return reason;
+  }
+
+  /** Milliseconds until exchangeInfo may be fetched with the cache bypassed (0 = now). */
+  private infoRefreshWait(): number {
+    return Math.max(this.rest.budget.delayFor(EXCHANGE_INFO_WEIGHT), this.lastInfoRefreshAt + INFO_REFRESH_INTERVAL_MS - this.clock.now(), 0);
+  }
+
+  private refreshSymbols(): Promise<Map<string, SymbolInfo>> {
+    this.lastInfoRefreshAt = this.clock.now();
+    return this.rest.symbols(true);
+  }
+
+  /** The look-up a reconnect could not make now is made once allowed; a changed tick then rebuilds the engine. */
+  private scheduleSymbolRecheck(): void {
+    if (this.infoRecheckTimer !== undefined || this.stopped) return;
+    this.infoRecheckTimer = this.timers.after(this.infoRefreshWait(), () => {
+      this.infoRecheckTimer = undefined;
+      void this.recheckSymbol();
+    });
+  }
+
+  private async recheckSymbol(): Promise<void> {
+    const engine = this.currentEngine;
+    const generation = this.generation;
+    if (this.stopped || engine === undefined || this.tickCheckFor !== undefined) return;
+    if (this.infoRefreshWait() > 0) {
+      this.scheduleSymbolRecheck();
+      return;
+    }
+    let info: SymbolInfo | undefined;
+    try {
+      info = (await this.refreshSymbols()).get(this.symbolName);
+    } catch (err) {
+      if (!this.stopped) this.log('warn', `exchangeInfo could not be fetched again to check ${this.symbolName}'s tick size (${toFeedError(err).message}); the one fetched before stands`);
+      return;
+    }
+    // A look-up made since (a reconnect, a new symbol) has taken its own answer.
+    if (this.stopped || engine !== this.currentEngine || generation !== this.generation || info === undefined) return;
+    if (info.tickProblem !== undefined || !tickChanged(engine, info)) return;
+    const reason = this.adoptSymbolInfo(info);
+    if (reason !== undefined) this.setState('syncing', reason);
   }
 
   private installEngine(info: SymbolInfo): void {
@@ -375,6 +451,7 @@ export class MarketFeed {
       onStale: (silentFor) => this.onStale(conn, silentFor),
       onSilent: (silent) => this.onSilent(conn, silent),
     });
+    this.malformedLogs.set(conn, new MalformedFrameLog(route, this.clock, this.timers, (message) => this.log('warn', message)));
     return conn;
   }
 
@@ -405,7 +482,11 @@ export class MarketFeed {
     this.timers.cancel(this.healthyTimer?.timer);
     this.rolloverTimer = undefined;
     this.healthyTimer = undefined;
-    for (const conn of conns) conn?.close();
+    for (const conn of conns) {
+      if (conn === undefined) continue;
+      this.malformedLogs.get(conn)?.flush();
+      conn.close();
+    }
   }
 
   private onOpen(conn: StreamConnection): void {
@@ -440,7 +521,7 @@ export class MarketFeed {
     const before = engine.sync.status;
     const beforeReason = engine.sync.reason;
     const event = engine.ingest(text, receiveMs);
-    if (event.type === 'malformed') this.log('warn', `malformed frame on ${conn.route} (${event.reason}): ${event.sample}`);
+    if (event.type === 'malformed') this.malformedLogs.get(conn)?.note(event.reason, event.sample);
     if (engine !== this.currentEngine) return;
     const after = engine.sync.status;
     if (after !== before) this.onBookStatus(after, engine.sync.reason);
@@ -485,13 +566,12 @@ export class MarketFeed {
     this.tickCheckFor = engine;
     try {
       this.setState('degraded', `${message}; fetching exchangeInfo again`);
-      const wait = Math.max(this.rest.budget.delayFor(1), this.lastTickRefetchAt + TICK_REFETCH_INTERVAL_MS - this.clock.now());
+      const wait = this.infoRefreshWait();
       if (wait > 0) await new Promise<void>((resolve) => this.timers.after(Math.min(wait, 60_000), resolve));
       if (engine !== this.currentEngine || this.stopped) return;
-      this.lastTickRefetchAt = this.clock.now();
       let info: SymbolInfo | undefined;
       try {
-        info = (await this.rest.symbols(true)).get(this.symbolName);
+        info = (await this.refreshSymbols()).get(this.symbolName);
       } catch (err) {
         if (engine !== this.currentEngine || this.stopped) return;
         this.closeConnections();
@@ -508,11 +588,7 @@ export class MarketFeed {
         return;
       }
       if (tickChanged(engine, info)) {
-        const reason = `${info.symbol}'s tick size changed from ${engine.book.tickSize} to ${info.tickSize}; rebuilding the book`;
-        this.log('info', reason);
-        this.info = info;
-        this.installEngine(info);
-        this.setState('syncing', reason);
+        this.setState('syncing', this.adoptSymbolInfo(info) ?? `${info.symbol}'s tick size changed; rebuilding the book`);
         return;
       }
       this.failWith(`${message}. exchangeInfo fetched again still gives tick ${info.tickSize}, so FlowSight cannot show this book correctly. Reconnect to try again, or choose another symbol.`);
@@ -561,7 +637,9 @@ export class MarketFeed {
     try {
       snapshot = await this.rest.depthSnapshot(engine.symbol, limit);
     } catch (err) {
-      if (engine === this.currentEngine) engine.sync.abandonVerification(`the snapshot could not be fetched: ${toFeedError(err).message}`);
+      const message = toFeedError(err).message;
+      if (engine === this.currentEngine) engine.sync.abandonVerification(`the snapshot could not be fetched: ${message}`);
+      else if (!this.stopped) this.log('info', `book check abandoned: the snapshot could not be fetched (${message}), and the book it was for has been replaced`);
       return;
     }
     if (engine !== this.currentEngine || this.stopped) return;
@@ -599,6 +677,7 @@ export class MarketFeed {
 
   private onClose(conn: StreamConnection, info: { code: number; reason: string; error: FeedError | undefined; wasOpen: boolean }): void {
     if (this.stopped) return;
+    this.malformedLogs.get(conn)?.flush();
     if (conn === this.standby?.conn) {
       this.timers.cancel(this.standby.deadline);
       this.standby = undefined;
@@ -645,6 +724,7 @@ export class MarketFeed {
     }
     this.log('warn', `${message}; reconnecting`);
     // close() removes the socket without a close event reaching onClose, so schedule the retry here.
+    this.malformedLogs.get(conn)?.flush();
     conn.close();
     if (conn === this.marketConn) {
       this.marketConn = undefined;
@@ -697,8 +777,8 @@ export class MarketFeed {
       this.retryTimer = undefined;
       if (this.stopped) return;
       this.closeConnections();
-      if (this.info === undefined || this.currentEngine === undefined || this.currentEngine.sync.needsExchangeInfo) void this.connectFromScratch('retrying');
-      else this.openConnections();
+      // After a lost connection the symbol is looked up again (bounded): its tick size may have changed.
+      void this.connectFromScratch('retrying', true);
     });
   }
 
@@ -710,10 +790,22 @@ export class MarketFeed {
     const done = (): void => {
       if (this.snapshotFor === engine) this.snapshotFor = undefined;
     };
-    // Data that keeps failing its checks is asked for again ever more slowly, not as fast as the budget allows.
-    const pauseMs = engine.sync.status === 'degraded' ? Math.min(DEGRADED_PAUSE_CAP_MS, 1000 * 2 ** Math.min(5, engine.sync.consecutiveFaults - 1)) : 0;
-    this.log('info', `requesting a depth snapshot for ${engine.symbol} (${reason})${pauseMs > 0 ? ` in ${formatDuration(pauseMs)}: the book is degraded` : ''}`);
+    // Data that fails its checks is asked for again ever more slowly from the first fault on, not as
+    // fast as the budget allows: a lying exchange gets a handful of requests a minute, then two.
+    const faults = engine.sync.consecutiveFaults;
+    const recent = this.recentSnapshots();
+    const faultPauseMs = faults > 0 ? doublingPause(faults - 1) : 0;
+    const ratePauseMs = recent >= FREE_SNAPSHOTS_PER_MINUTE ? doublingPause(recent - FREE_SNAPSHOTS_PER_MINUTE) : 0;
+    const pauseMs = Math.max(faultPauseMs, ratePauseMs);
+    const pacing =
+      pauseMs === 0
+        ? ''
+        : faultPauseMs >= ratePauseMs
+          ? ` in ${formatDuration(pauseMs)}: ${faults} consistency check${faults === 1 ? '' : 's'} failed in a row`
+          : ` in ${formatDuration(pauseMs)}: ${recent} snapshots were needed in the last minute`;
+    this.log('info', `requesting a depth snapshot for ${engine.symbol} (${reason})${pacing}`);
     const attempt = async (tries: number): Promise<void> => {
+      this.snapshotTimes.push(this.clock.now());
       try {
         const snapshot = await this.rest.depthSnapshot(engine.symbol, this.options.snapshotLimit ?? 1000, (waitMs) => {
           this.counters.snapshotsDeferred++;
@@ -731,11 +823,16 @@ export class MarketFeed {
         if (engine.sync.status !== before || engine.sync.status === 'live') this.onBookStatus(engine.sync.status, engine.sync.reason);
         else if (engine.sync.reason !== beforeReason) this.onBookStatus(engine.sync.status, engine.sync.reason, false);
       } catch (err) {
+        const error = toFeedError(err);
         if (engine !== this.currentEngine || this.stopped) {
           done();
+          // The book it was for is gone, but why the request failed still belongs in the log and the health.
+          if (!this.stopped) {
+            this.lastError = error.message;
+            this.log('warn', `depth snapshot failed (${error.message}); the book it was for has been replaced, and the current one asks for its own`);
+          }
           return;
         }
-        const error = toFeedError(err);
         this.lastError = error.message;
         if (!error.retryable) {
           done();
@@ -765,6 +862,13 @@ export class MarketFeed {
       }
       void attempt(0);
     });
+  }
+
+  /** Depth snapshots that went out in the last minute. */
+  private recentSnapshots(): number {
+    const since = this.clock.now() - 60_000;
+    while (this.snapshotTimes.length > 0 && this.snapshotTimes[0] <= since) this.snapshotTimes.shift();
+    return this.snapshotTimes.length;
   }
 
   // ---- 24 h rollover ----
@@ -875,6 +979,11 @@ function emptyMetrics(now: number): FeedHealth['metrics'] {
     processingMicros: zero,
     counters: { messages: 0, bytes: 0, gaps: 0, resyncs: 0, malformed: 0, drops: 0, reconnects: 0, snapshotsRequested: 0, snapshotsApplied: 0, handlerErrors: 0 },
   };
+}
+
+/** The wait before the next snapshot after `n` paced ones in a row: 1 s, doubling, at most FAULT_PAUSE_CAP_MS. */
+function doublingPause(n: number): number {
+  return Math.min(FAULT_PAUSE_CAP_MS, FAULT_PAUSE_FIRST_MS * 2 ** Math.min(5, n));
 }
 
 /** True when exchangeInfo now gives the symbol another tick size than the engine's book was built with. */

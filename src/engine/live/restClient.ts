@@ -1,4 +1,4 @@
-import { depthSnapshotUrl, depthSnapshotWeight, exchangeInfoUrl } from '../protocol/streams';
+import { depthSnapshotUrl, depthSnapshotWeight, EXCHANGE_INFO_WEIGHT, exchangeInfoUrl } from '../protocol/streams';
 import { decodeSnapshotObject } from '../protocol/frameDecoder';
 import type { DepthSnapshotEvent } from '../protocol/events';
 import type { Clock } from './clock';
@@ -50,7 +50,7 @@ export class RestClient {
   async symbols(forceRefresh = false): Promise<Map<string, SymbolInfo>> {
     const now = this.options.clock.now();
     if (!forceRefresh && this.symbolsCache && now - this.symbolsCache.at < 600_000) return this.symbolsCache.symbols;
-    const body = await this.getJson(exchangeInfoUrl(this.options.restUrl), 1);
+    const body = await this.getJson(exchangeInfoUrl(this.options.restUrl), EXCHANGE_INFO_WEIGHT);
     let symbols: Map<string, SymbolInfo>;
     try {
       symbols = parseExchangeInfo(body);

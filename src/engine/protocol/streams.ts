@@ -64,6 +64,9 @@ export function serverTimeUrl(restUrl: string): string {
   return `${trimSlash(restUrl)}/fapi/v1/time`;
 }
 
+/** Request weight of GET /fapi/v1/exchangeInfo, as Binance charges it. */
+export const EXCHANGE_INFO_WEIGHT = 1;
+
 /** Request weight of a depth snapshot by limit, as Binance charges it. */
 export function depthSnapshotWeight(limit: number): number {
   if (limit <= 50) return 2;

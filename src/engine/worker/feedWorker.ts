@@ -227,8 +227,7 @@ class FeedWorker {
     const source = this.source;
     const config = this.sourceConfig!;
     const { state, reason, stateAgeMs } = this.panelState(now, health);
-    // FeedHealth.book.verifiedAt (epoch ms of the last REST snapshot that matched the book) comes with the verifying synchronizer.
-    const verifiedAt = (health?.book as { verifiedAt?: number } | undefined)?.verifiedAt;
+    const verifiedAt = health?.book.verifiedAt;
     const symbol = source?.symbol || (config.kind === 'replay' ? '' : config.symbol);
     return {
       seq: this.frameId,

@@ -113,7 +113,7 @@ export class HealthTreeProvider extends Disposable implements vscode.TreeDataPro
     const d = status.display;
     const now = status.time;
     const [stateIcon, stateColor] = STATE_ICON[d.state] ?? STATE_ICON.idle;
-    const stateText = feedBadge({ state: d.state, reason: d.reason, stateAgeMs: d.stateAgeMs, eventTime: d.eventTime }).text;
+    const stateText = feedBadge(d).text;
     const source = sourceLabel(status);
     const connection = new HealthItem(
       'Connection',

@@ -47,13 +47,17 @@ class FeedWorker {
   private frameId = 0;
   private sourceStart = '';
   private bookChange: BookChange = { updateId: -1, at: Date.now() };
+  /** Set while the user has paused the display: the moment it stopped at. */
   private frozen: Frozen | undefined;
   private warnedFrameBytes = 0;
-  private paused = false;
   private stopping = false;
   private readonly disposers: Array<() => void> = [];
 
   constructor(private readonly post: (message: WorkerToHost) => void) {}
+
+  private get paused(): boolean {
+    return this.frozen !== undefined;
+  }
 
   async handle(message: HostToWorker): Promise<void> {
     switch (message.type) {
@@ -69,7 +73,7 @@ class FeedWorker {
         try {
           await source.setSymbol(message.symbol);
           // A paused display shows the symbol it now is on, not the one it was paused on.
-          this.frozen = this.paused ? this.freeze() : undefined;
+          if (this.paused) this.frozen = this.freeze();
           this.applyView();
           this.reply(message.id, true, source.symbol);
         } catch (err) {
@@ -87,7 +91,6 @@ class FeedWorker {
       case 'setPaused':
         if (message.paused === this.paused) return;
         // The display stops where it is, on every surface: the book of this moment is kept and shown.
-        this.paused = message.paused;
         this.frozen = message.paused ? this.freeze() : undefined;
         if (this.source instanceof ReplayFeed) this.source.setPaused(message.paused);
         this.scheduleTicks();

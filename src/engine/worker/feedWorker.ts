@@ -293,7 +293,6 @@ class FeedWorker {
       source: this.sourceConfig.kind,
       sourceKey: meta.sourceKey,
       paused: this.paused,
-      pausedAt: frozen?.at,
       health,
       tickSize: frozen?.snapshot?.tickSize || (engine?.book.tickSize ?? 0),
       groupTicks: snapshot?.groupTicks ?? panelView.groupTicks,

@@ -312,7 +312,6 @@ function initialStatus(source: FeedSourceConfig, now: number): WorkerStatus {
     source: source.kind,
     sourceKey: '',
     paused: false,
-    pausedAt: undefined,
     health,
     tickSize: 0,
     groupTicks: 1,

@@ -5,7 +5,6 @@ import { ReplayFeed } from '../replay/replayFeed';
 import { LocalExchange } from '../exchange/localExchange';
 import { PanelSnapshotBuilder, type FrameMeta } from '../view/panelSnapshotBuilder';
 import type { FeedHealth } from '../live/feedHealth';
-import { EngineMetrics } from '../metrics/engineMetrics';
 import { resolveGrouping } from '../view/groupingChoice';
 import type { BookSnapshotMessage, PanelFeedState } from '../../shared/panelProtocol';
 import type { FeedSourceConfig, HostToWorker, WorkerStart, WorkerStatus, WorkerToHost, WorkerViewConfig } from './workerProtocol';
@@ -275,7 +274,7 @@ class FeedWorker {
     if (!ring || !source || !this.sourceConfig) return;
     const now = Date.now();
     this.frameId++;
-    const health = completeHealth(source.health(), now);
+    const health = source.health();
     const meta = this.frameMeta(now, health);
     const engine = source.engine;
     const frozen = this.frozen;
@@ -330,14 +329,6 @@ class FeedWorker {
     this.source = undefined;
     this.exchange = undefined;
   }
-}
-
-/**
- * A replay that has not read its file (or could not) has no engine and reports no metrics; the
- * surfaces read them from every frame, so such a frame carries empty ones.
- */
-function completeHealth(health: FeedHealth, now: number): FeedHealth {
-  return (health.metrics as FeedHealth['metrics'] | undefined) === undefined ? { ...health, metrics: new EngineMetrics().snapshot(now) } : health;
 }
 
 function assertNever(value: never): never {

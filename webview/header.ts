@@ -1,7 +1,8 @@
 import type { BookSnapshotMessage, PanelFeedState } from '../src/shared/panelProtocol';
 import { priceScaleFor } from '../src/engine/analysis/bookStats';
 import type { FeedBadge } from '../src/shared/freshness';
-import { formatPrice, formatSignedPercent, MISSING, withThousands } from './numberFormat';
+import { formatPrice, formatSignedPercent, MISSING } from './numberFormat';
+import { withThousands } from '../src/shared/thousands';
 
 /**
  * The header line: symbol, the feed badge ("Live", "Stale 12 s", "Replay 2024-08-08 09:14:02",

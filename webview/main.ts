@@ -7,7 +7,7 @@
 import type { BookSnapshotMessage, HostToWebview, PanelSettings, PanelViewState, WebviewToHost } from '../src/shared/panelProtocol';
 import { priceScaleFor } from '../src/engine/analysis/bookStats';
 import { groupingChoices } from '../src/engine/view/groupingChoice';
-import { fadeAfterMs, figureAlpha, formatAgo, pageBadge } from '../src/shared/freshness';
+import { fadeAfterMs, figureAlpha, pageBadge, verifiedText } from '../src/shared/freshness';
 import { FrameScheduler, Invalidation, type InvalidationLevel } from './frameScheduler';
 import { Header, stateLabel, type HeaderFreshness } from './header';
 import { LadderView } from './ladderView';
@@ -129,7 +129,7 @@ function freshnessNow(now: number): HeaderFreshness | null {
   if (s === null) return null;
   const elapsed = Math.max(0, now - latestReceivedAt);
   const badge = pageBadge({ state: s.state, reason: s.reason, stateAgeMs: s.stateAgeMs, eventTime: s.eventTime }, elapsed);
-  const verified = s.sourceKind === 'replay' ? '' : Number.isFinite(s.verifiedAgeMs) ? `verified ${formatAgo(s.verifiedAgeMs + elapsed)}` : 'not verified yet';
+  const verified = s.sourceKind === 'replay' ? '' : verifiedText(s.verifiedAgeMs + elapsed);
   return { badge, alpha: figureAlpha(badge, s.dataAgeMs + elapsed, fadeAfterMs(settings.refreshIntervalMs)), verified };
 }
 

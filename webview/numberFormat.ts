@@ -1,4 +1,5 @@
 import { decimalsOf, PriceScale } from '../src/engine/book/priceScale';
+import { withThousands } from '../src/shared/thousands';
 
 /**
  * Text for the numbers the ladder, tape and header show. Pure (no DOM), locale-independent (a
@@ -11,20 +12,6 @@ export const MISSING = '—';
 
 /** Sizes at or above this are written compactly (123K, 1.23M) so the size columns stay narrow. */
 export const COMPACT_FROM = 100_000;
-
-/** Inserts "," every three digits of the integer part of a plain decimal string ("-61659.7" → "-61,659.7"). */
-export function withThousands(plain: string): string {
-  const negative = plain.startsWith('-');
-  const body = negative ? plain.slice(1) : plain;
-  const dot = body.indexOf('.');
-  const int = dot === -1 ? body : body.slice(0, dot);
-  if (int.length <= 3) return plain;
-  let grouped = '';
-  const head = int.length % 3 || 3;
-  grouped = int.slice(0, head);
-  for (let i = head; i < int.length; i += 3) grouped += ',' + int.slice(i, i + 3);
-  return (negative ? '-' : '') + grouped + (dot === -1 ? '' : body.slice(dot));
-}
 
 function nonFinite(value: number): string | null {
   if (Number.isNaN(value)) return MISSING;

@@ -1,5 +1,5 @@
 import { groupingLabel as priceStepLabel } from '../src/engine/view/groupingChoice';
-import { withThousands } from './numberFormat';
+import { withThousands } from '../src/shared/thousands';
 
 /**
  * Wording of the toolbar's choices, kept apart from toolbar.ts so it is testable without the

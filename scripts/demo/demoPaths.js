@@ -3,9 +3,9 @@
 // The VS Code tools themselves (Node 24, code-server) live in .cache/vscode-tools/, shared with the
 // extension tests (scripts/vscode/tools.js).
 
-const fs = require('fs');
 const path = require('path');
 const { REPO } = require('../vscode/util');
+const { logFilesUnder } = require('../vscode/codeServer');
 
 const DEMO_DIR = path.join(REPO, '.cache', 'demo');
 
@@ -32,23 +32,8 @@ const demoPaths = {
 
 /** The extension's own log ("FlowSight" output channel) of a session, or null before it exists. */
 function flowSightLogFile(sessionDir) {
-  const logs = path.join(sessionDir, 'ud', 'logs');
-  let found = null;
-  const walk = (dir, depth) => {
-    let entries = [];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory() && depth < 4) walk(p, depth + 1);
-      else if (e.isFile() && e.name === 'FlowSight.log') found = p;
-    }
-  };
-  walk(logs, 0);
-  return found;
+  const found = logFilesUnder(path.join(sessionDir, 'ud', 'logs'), (name) => name === 'FlowSight.log', 4);
+  return found.length > 0 ? found[found.length - 1] : null;
 }
 
 module.exports = { demoPaths, flowSightLogFile };

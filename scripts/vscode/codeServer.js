@@ -384,4 +384,29 @@ async function packageExtension({ repo = REPO, out, log = defaultLog } = {}) {
   return out;
 }
 
-module.exports = { startCodeServer, installExtension, linkExtension, packageExtension, writeUserSettings, DEFAULT_SETTINGS, taggedPids, TAG_VAR };
+/**
+ * The log files VS Code (code-server) wrote under `dir` (a user data folder or its logs/), depth
+ * first in directory order, whose name `accept` takes: the FlowSight output channel's FlowSight.log,
+ * the extension host's exthost.log. Each window and each extension-host restart gets folders of its own.
+ */
+function logFilesUnder(dir, accept, maxDepth = 8) {
+  const found = [];
+  const visit = (p, depth) => {
+    let entries = [];
+    try {
+      entries = fs.readdirSync(p, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = path.join(p, e.name);
+      if (e.isDirectory()) {
+        if (depth < maxDepth) visit(full, depth + 1);
+      } else if (accept(e.name)) found.push(full);
+    }
+  };
+  visit(dir, 0);
+  return found;
+}
+
+module.exports = { logFilesUnder, startCodeServer, installExtension, linkExtension, packageExtension, writeUserSettings, DEFAULT_SETTINGS, taggedPids, TAG_VAR };

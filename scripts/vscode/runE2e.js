@@ -22,7 +22,7 @@ const os = require('os');
 const path = require('path');
 const { REPO, defaultLog, registerCleanup, shuttingDown, sleep } = require('./util');
 const { ensureTools } = require('./tools');
-const { startCodeServer, installExtension, packageExtension, writeUserSettings } = require('./codeServer');
+const { logFilesUnder, startCodeServer, installExtension, packageExtension, writeUserSettings } = require('./codeServer');
 const { launchBrowser } = require('./browser');
 
 const TICK = '\u2714';
@@ -203,25 +203,9 @@ function readJson(file) {
 }
 
 
-/** The FlowSight output-channel logs VS Code wrote under the user data folder. */
+/** The FlowSight output-channel logs and the extension host's logs VS Code wrote under the user data folder. */
 function findExtensionLogs(dir) {
-  const found = [];
-  const visit = (p, depth) => {
-    if (depth > 8) return;
-    let entries = [];
-    try {
-      entries = fs.readdirSync(p, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const full = path.join(p, e.name);
-      if (e.isDirectory()) visit(full, depth + 1);
-      else if (/FlowSight\.log$/i.test(e.name) || e.name === 'exthost.log') found.push(full);
-    }
-  };
-  visit(dir, 0);
-  return found;
+  return logFilesUnder(dir, (name) => /FlowSight\.log$/i.test(name) || name === 'exthost.log');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { PriceScale } from '../engine/book/priceScale';
 import { DEFAULT_REST_URL, DEFAULT_STREAM_URL } from '../engine/protocol/streams';
+import { formatAgo } from '../shared/freshness';
 import type { WorkerStatus } from '../engine/worker/workerProtocol';
 
 const scales = new Map<number, PriceScale>();
@@ -34,12 +35,9 @@ export function formatMs(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** How long ago, worded as every other age on screen (src/shared/freshness.ts); "never" when it never happened. */
 export function formatAge(ms: number): string {
-  if (ms < 0 || !Number.isFinite(ms)) return 'never';
-  if (ms < 1000) return `${Math.round(ms)} ms ago`;
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s ago`;
-  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min ago`;
-  return `${Math.round(ms / 3_600_000)} h ago`;
+  return ms < 0 || !Number.isFinite(ms) ? 'never' : formatAgo(ms);
 }
 
 function groupThousands(text: string): string {

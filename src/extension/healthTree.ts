@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { WorkerStatus } from '../engine/worker/workerProtocol';
-import { feedBadge, formatAgo, type DisplayState } from '../shared/freshness';
+import { feedBadge, formatAgo, verifiedText, type DisplayState } from '../shared/freshness';
 import { Disposable } from './disposable';
 import { CadencedRefresh } from './frameCadence';
 import { STATUS_BAR_PERIOD_MS } from './statusBar';
@@ -113,7 +113,7 @@ export class HealthTreeProvider extends Disposable implements vscode.TreeDataPro
     const d = status.display;
     const now = status.time;
     const [stateIcon, stateColor] = STATE_ICON[d.state] ?? STATE_ICON.idle;
-    const stateText = feedBadge({ state: d.state, reason: d.reason, stateAgeMs: d.stateAgeMs, eventTime: d.eventTime }).text;
+    const stateText = feedBadge(d).text;
     const source = sourceLabel(status);
     const connection = new HealthItem(
       'Connection',
@@ -154,7 +154,7 @@ export class HealthTreeProvider extends Disposable implements vscode.TreeDataPro
         new HealthItem('Changed', [], { description: formatAgo(status.dataAgeMs), tooltip: 'when the book last moved', id: 'book.changed' }),
         ...(status.source === 'replay'
           ? []
-          : [new HealthItem('Verified', [], { description: Number.isFinite(d.verifiedAgeMs) ? `verified ${formatAgo(d.verifiedAgeMs)}` : 'not verified yet', tooltip: 'when a REST snapshot last matched the local book', id: 'book.verified' })]),
+          : [new HealthItem('Verified', [], { description: verifiedText(d.verifiedAgeMs), tooltip: 'when a REST snapshot last matched the local book', id: 'book.verified' })]),
         new HealthItem('Last update id', [], { description: String(h.book.lastUpdateId), id: 'book.update' }),
         new HealthItem('Resyncs', [], { description: String(h.counters.resyncs), id: 'book.resyncs' }),
         new HealthItem('Gaps', [], { description: String(h.counters.gaps), id: 'book.gaps' }),

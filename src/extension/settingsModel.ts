@@ -232,7 +232,7 @@ export function userOnlyValuesInSettingsFile(text: string, nested: 'settings' | 
   const found = new Map<string, unknown>();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(withoutTrailingCommas(withoutComments(text)));
+    parsed = JSON.parse(plainJson(text));
   } catch {
     return found;
   }
@@ -246,43 +246,44 @@ export function userOnlyValuesInSettingsFile(text: string, nested: 'settings' | 
   return found;
 }
 
-/** Drops line and block comments outside strings. */
-function withoutComments(text: string): string {
+/**
+ * The settings file as plain JSON: line and block comments and a comma that only whitespace or
+ * comments separate from a closing brace or bracket are dropped; strings are kept as written.
+ */
+function plainJson(text: string): string {
   let out = '';
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < text.length; ) {
     const c = text[i];
     if (c === '"') {
       const end = stringEnd(text, i);
       out += text.slice(i, end);
-      i = end - 1;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 1;
-      out += ' ';
-    } else out += c;
+      i = end;
+    } else if (c === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) {
+      out += text[i + 1] === '/' ? '\n' : ' ';
+      i = commentEnd(text, i);
+    } else {
+      if (c !== ',' || !closesAfter(text, i + 1)) out += c;
+      i++;
+    }
   }
   return out;
 }
 
-/** Drops a comma that only whitespace separates from a closing brace or bracket, outside strings. */
-function withoutTrailingCommas(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      const end = stringEnd(text, i);
-      out += text.slice(i, end);
-      i = end - 1;
-    } else if (c === ',') {
-      let next = i + 1;
-      while (next < text.length && /\s/.test(text[next])) next++;
-      if (text[next] !== '}' && text[next] !== ']') out += c;
-    } else out += c;
+/** Index just after the comment that starts at `start` (a line comment's newline included). */
+function commentEnd(text: string, start: number): number {
+  const end = text[start + 1] === '/' ? text.indexOf('\n', start + 2) : text.indexOf('*/', start + 2);
+  return end < 0 ? text.length : end + (text[start + 1] === '/' ? 1 : 2);
+}
+
+/** Whether a closing brace or bracket is the next thing after `from`, past whitespace and comments. */
+function closesAfter(text: string, from: number): boolean {
+  let i = from;
+  while (i < text.length) {
+    if (/\s/.test(text[i])) i++;
+    else if (text[i] === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) i = commentEnd(text, i);
+    else break;
   }
-  return out;
+  return text[i] === '}' || text[i] === ']';
 }
 
 /** Index just after the string that starts with the quote at `start` (or the text's end). */

@@ -63,7 +63,7 @@ export class StatusBarController extends Disposable {
         : STATUS_BAR_WARNING_STATES.has(d.state) || (d.state === 'syncing' && h.book.status === 'resyncing')
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
-    const badge = feedBadge({ state: d.state, reason: d.reason, stateAgeMs: d.stateAgeMs, eventTime: d.eventTime });
+    const badge = feedBadge(d);
     const source = sourceLabel(status);
     const label = `${h.symbol} best bid ${formatPrice(status.top.bestBid, tick)}, best ask ${formatPrice(status.top.bestAsk, tick)}, ${badge.text}${source.kind === 'custom' ? `, ${source.long}` : ''}`;
     this.item.accessibilityInformation = { label, role: 'button' };
@@ -79,7 +79,7 @@ export class StatusBarController extends Disposable {
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = false;
     const d = status.display;
-    const badge = feedBadge({ state: d.state, reason: d.reason, stateAgeMs: d.stateAgeMs, eventTime: d.eventTime });
+    const badge = feedBadge(d);
     const source = sourceLabel(status);
     md.appendMarkdown(`**${h.symbol}** — ${escape(badge.text)}\n\n`);
     if (d.reason !== '' && !badge.text.endsWith(d.reason)) md.appendMarkdown(`${escape(oneLine(d.reason))}\n\n`);

@@ -13,7 +13,7 @@ export const STATUS_BAR_WARNING_STATES: ReadonlySet<DisplayState> = new Set(['st
 /** The status bar's text for a frame: `$(warning) BTCUSDT 61,659.7 / 61,659.8 · stale 12s · custom 10.0.0.5:9443`. */
 export function statusBarText(status: WorkerStatus): string {
   const d = status.display;
-  const badge = feedBadge({ state: d.state, reason: d.reason, stateAgeMs: d.stateAgeMs, eventTime: d.eventTime }, true);
+  const badge = feedBadge(d, true);
   const tick = status.tickSize;
   const prices = `${formatPrice(status.top.bestBid, tick)} / ${formatPrice(status.top.bestAsk, tick)}`;
   const prefix = BUSY.has(d.state) ? '$(sync~spin) ' : d.state === 'failed' ? '$(error) ' : STATUS_BAR_WARNING_STATES.has(d.state) ? '$(warning) ' : d.state === 'paused' ? '$(debug-pause) ' : '';

@@ -60,6 +60,11 @@ export function formatAgo(ms: number): string {
   return ms < 1000 ? 'just now' : `${formatDuration(ms)} ago`;
 }
 
+/** "verified 2 min ago"; "not verified yet" (NaN) before a REST snapshot has matched the book. */
+export function verifiedText(verifiedAgeMs: number): string {
+  return Number.isFinite(verifiedAgeMs) ? `verified ${formatAgo(verifiedAgeMs)}` : 'not verified yet';
+}
+
 /** UTC date and time to the second: 2024-08-08 09:14:02. */
 export function formatUtcSecond(epochMs: number): string {
   if (!Number.isFinite(epochMs) || epochMs <= 0) return '—';

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { LocalExchange } from '../../src/engine/exchange/localExchange';
+import { waitFor } from '../support/waitFor';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -32,16 +33,6 @@ function run(args: string[]): Run {
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, lines, stderr, exit };
-}
-
-async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 interface BookLine {

@@ -11,6 +11,7 @@ import { MarketRecorder } from '../../src/engine/replay/marketRecorder';
 import { ReceiveClock } from '../../src/engine/replay/receiveClock';
 import { RecordingReader } from '../../src/engine/replay/recordingReader';
 import { runReplay } from '../../src/engine/replay/replaySession';
+import { waitFor } from '../support/waitFor';
 
 /** A REST pass-through in front of the exchange that keeps every depth body exactly as it was sent. */
 async function depthBodyTap(upstream: string): Promise<{ url: string; bodies: string[]; close(): Promise<void> }> {
@@ -33,14 +34,6 @@ async function depthBodyTap(upstream: string): Promise<{ url: string; bodies: st
   };
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe("record writes hftbacktest's raw Binance-futures format (local exchange over loopback)", function () {
   this.timeout(60_000);
 
@@ -55,7 +48,7 @@ describe("record writes hftbacktest's raw Binance-futures format (local exchange
     witness.on('message', (data) => sent.add(data.toString()));
     let recorder: MarketRecorder | undefined;
     try {
-      await until('the witness to receive frames', () => sent.size > 0);
+      await waitFor('the witness to receive frames', () => sent.size > 0);
       const midnight = Date.UTC(2026, 0, 1);
       const midnightNs = BigInt(midnight) * 1_000_000n;
       recorder = new MarketRecorder({
@@ -67,7 +60,7 @@ describe("record writes hftbacktest's raw Binance-futures format (local exchange
       });
       await recorder.opened();
       await Promise.all(recorder.feeds.map((f) => f.start()));
-      await until('both symbols on their second day, with its opening snapshot', () => recorder!.files.length === 4 && tap.bodies.length >= 4);
+      await waitFor('both symbols on their second day, with its opening snapshot', () => recorder!.files.length === 4 && tap.bodies.length >= 4);
       await new Promise((r) => setTimeout(r, 300));
       await recorder.close();
       const rec = recorder;

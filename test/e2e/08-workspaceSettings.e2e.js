@@ -1,30 +1,17 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { logFilesUnder } = require('../../scripts/vscode/codeServer');
 const { formatPrice, notificationTexts, runCommand, sleep, statusBarText, waitFor, waitForValue } = require('./helpers');
 
 const EXCHANGE_MODULE = path.resolve(__dirname, '..', '..', 'out', 'src', 'engine', 'exchange', 'localExchange.js');
 const IGNORED = "flowsight.streamUrl: this workspace's settings ask for";
 
-/** The FlowSight log VS Code keeps on disk under the user data folder, or '' before it exists. */
+/** The FlowSight logs VS Code keeps on disk under the user data folder, or '' before there is one. */
 function flowSightLog(userDataDir) {
-  const found = [];
-  const visit = (dir, depth) => {
-    if (depth > 8) return;
-    let entries = [];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) visit(full, depth + 1);
-      else if (/FlowSight\.log$/.test(e.name)) found.push(full);
-    }
-  };
-  visit(userDataDir, 0);
-  return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  return logFilesUnder(userDataDir, (name) => /FlowSight\.log$/.test(name))
+    .map((f) => fs.readFileSync(f, 'utf8'))
+    .join('\n');
 }
 
 /**

@@ -11,6 +11,7 @@ import { RecordingWriter } from '../../src/engine/replay/recordingWriter';
 import { ReceiveClock, utcDayOf } from '../../src/engine/replay/receiveClock';
 import { SymbolRecording, dailyRecordingName } from '../../src/engine/replay/symbolRecording';
 import { readAllFrames } from './support/recordingFixture';
+import { waitFor } from '../support/waitFor';
 
 const DEPTH =
   '{"stream":"btcusdt@depth@100ms","data":{"e":"depthUpdate","E":1,"T":1,"s":"BTCUSDT","U":10,"u":12,"pu":9,"b":[["100.0","1.5"]],"a":[["100.1","2"]]}}';
@@ -405,17 +406,6 @@ describe('recording files', () => {
       );
     });
 
-    /** Polls until `check` returns a value, or fails after 10 s (compression and the write are asynchronous). */
-    async function eventually<T>(what: string, check: () => T | undefined): Promise<T> {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const value = check();
-        if (value !== undefined) return value;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }
-
     /** The texts of a file's gzip members, in order. Node's gzip writes a 10-byte header and an 8-byte trailer around each deflate stream. */
     function gzipMembers(bytes: Buffer): string[] {
       const members: string[] = [];
@@ -439,7 +429,7 @@ describe('recording files', () => {
         for (let i = 500; i < 800; i++) writer.write(BigInt(1_000_000 + i), `{"stream":"x@trade","data":{"i":${i}}}`);
         writer.flush();
         writer.write(2_000_000n, '{"stream":"x@trade","data":{"unflushed":1}}');
-        const text = await eventually('both members on disk', () => {
+        const text = await waitFor('both members on disk', () => {
           const t = gunzipSync(fs.readFileSync(file)).toString('utf8');
           return t.split('\n').length === 801 ? t : undefined;
         });
@@ -468,7 +458,7 @@ describe('recording files', () => {
       const pad = 'p'.repeat(1000);
       try {
         for (let i = 0; i < 3000; i++) writer.write(BigInt(1_000_000 + i), `{"stream":"x@depth","data":{"i":${i},"pad":"${pad}"}}`);
-        const lines = await eventually('two early members on disk', () => {
+        const lines = await waitFor('two early members on disk', () => {
           const n = gunzipSync(fs.readFileSync(file)).toString('utf8').split('\n').length - 1;
           return n >= 2000 ? n : undefined;
         });

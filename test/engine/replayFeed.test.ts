@@ -5,14 +5,7 @@ import * as path from 'node:path';
 import { LocalExchange } from '../../src/engine/exchange/localExchange';
 import { ReplayFeed } from '../../src/engine/replay/replayFeed';
 import { RECORDING_FIXTURE } from './support/recordingFixture';
-
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { waitFor } from '../support/waitFor';
 
 describe('replaying a recording that is cut short (streamed, as the worker and the local exchange do)', function () {
   this.timeout(60_000);
@@ -34,10 +27,10 @@ describe('replaying a recording that is cut short (streamed, as the worker and t
     try {
       await feed.start();
       assert.equal(feed.symbol, 'BTCUSDT');
-      await until('the replay to finish', () => {
+      await waitFor('the replay to finish', () => {
         sawLive ||= feed.state === 'live';
         return feed.health().reason.startsWith('replay finished');
-      });
+      }, 30_000);
       const health = feed.health();
       assert.ok(sawLive, 'the book went live on the recording');
       assert.match(health.reason, /^replay finished: (\d+) frames; recording ends early: the gzip stream is truncated after [\d,]+ lines/);
@@ -67,12 +60,12 @@ describe('replaying a recording that is cut short (streamed, as the worker and t
       let last = -1;
       let steady = 0;
       // The book stops moving once the readable frames are played.
-      await until('the replay to reach the cut', () => {
+      await waitFor('the replay to reach the cut', () => {
         const id = exchange.topOfBook('BTCUSDT', 1).lastUpdateId;
         steady = id === last && id > 0 ? steady + 1 : 0;
         last = id;
         return steady > 25;
-      });
+      }, 30_000);
       const top = exchange.topOfBook('BTCUSDT', 1);
       assert.ok(top.bids[0][0] < top.asks[0][0]);
       assert.ok(top.lastUpdateId > 5123107852948, 'past the recording’s snapshot');

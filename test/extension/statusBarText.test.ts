@@ -11,7 +11,6 @@ function status(o: { state?: DisplayState; reason?: string; stateAgeMs?: number;
     source: o.source ?? 'binance',
     sourceKey: 'k',
     paused: o.state === 'paused',
-    pausedAt: undefined,
     health: { symbol: 'BTCUSDT', endpoint: { streamUrl: o.streamUrl ?? DEFAULT_STREAM_URL, restUrl: o.restUrl ?? DEFAULT_REST_URL } } as WorkerStatus['health'],
     tickSize: 0.1,
     groupTicks: 1,

@@ -2,22 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { LocalExchange } from '../../src/engine/exchange/localExchange';
 import type { FlowSightApi } from '../../src/extension/extension';
+import { waitFor } from '../support/waitFor';
 
 /**
  * Runs inside a real VS Code extension host (code-server), against the local exchange started here.
  * The workspace keeps the feed off until the first test points it at that exchange.
  */
 const EXTENSION_ID = 'flowsight.flowsight';
-
-async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function formatPrice(price: number, decimals: number): string {
   const [whole, fraction] = price.toFixed(decimals).split('.');

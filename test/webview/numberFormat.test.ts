@@ -9,8 +9,8 @@ import {
   formatSize,
   MISSING,
   sizeDecimals,
-  withThousands,
 } from '../../webview/numberFormat';
+import { withThousands } from '../../src/shared/thousands';
 
 describe('numberFormat', () => {
   describe('prices', () => {

@@ -5,20 +5,11 @@ import { decodeRecord, encodeFrame, RecordKind } from '../../src/engine/worker/r
 import type { WorkerStatus, WorkerViewConfig } from '../../src/engine/worker/workerProtocol';
 import type { BookSnapshotMessage } from '../../src/shared/panelProtocol';
 import { RECORDING_FIXTURE } from '../engine/support/recordingFixture';
+import { waitFor } from '../support/waitFor';
 
 const WORKER = path.resolve(__dirname, '../../../dist/feedWorker.js');
 
 const VIEW: WorkerViewConfig = { grouping: 'auto', maxVisibleRows: 400, tapeSize: 50, refreshIntervalMs: 50, panelVisible: true };
-
-async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function sampleSnapshot(): BookSnapshotMessage {
   return {

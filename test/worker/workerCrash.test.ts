@@ -4,19 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FeedWorkerHost, type WorkerCrash } from '../../src/engine/worker/feedWorkerHost';
 import type { WorkerStatus, WorkerViewConfig } from '../../src/engine/worker/workerProtocol';
+import { waitFor } from '../support/waitFor';
 
 const WORKER = path.resolve(__dirname, '../../../dist/feedWorker.js');
 const VIEW: WorkerViewConfig = { grouping: 'auto', maxVisibleRows: 400, tapeSize: 50, refreshIntervalMs: 50, panelVisible: false };
-
-async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('a feed worker that dies (real worker threads)', function () {
   this.timeout(60_000);

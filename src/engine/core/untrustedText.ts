@@ -75,8 +75,9 @@ export function terminalText(text: string): string {
 /**
  * A server's words quoted inside one of our messages (an error body, a header): plain, on one line,
  * at most `max` characters, so a body cannot rewrite a log line or a terminal, nor fill a message.
+ * Line breaks and tabs become a space; the words and the spaces between them stay as sent.
  */
 export function serverText(text: string, max: number): string {
-  const line = plainText(text).replace(/\s+/g, ' ').trim();
+  const line = plainText(text).replace(/\s*\n\s*/g, ' ').replace(/\t/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max)}…` : line;
 }

@@ -1,6 +1,7 @@
 import { EventBus } from '../core/eventBus';
 import type { DepthMode } from '../book/depthSynchronizer';
 import { MarketEngine } from '../marketEngine';
+import { EngineMetrics } from '../metrics/engineMetrics';
 import { inferTickSize, knownTickSize } from '../config/knownSymbols';
 import { symbolOfStream } from '../protocol/streams';
 import { bookHealth, type FeedHealth, type FeedState } from '../live/feedHealth';
@@ -109,7 +110,8 @@ export class ReplayFeed {
 
   health(): FeedHealth {
     const engine = this.engineValue;
-    const metrics = engine?.metrics.snapshot(this.recordedNow());
+    // Before the file is read (or when it cannot be) there is no engine: its metrics are empty ones.
+    const metrics = (engine?.metrics ?? new EngineMetrics()).snapshot(this.recordedNow());
     return {
       symbol: this.symbolName,
       state: this.stateName,
@@ -129,13 +131,13 @@ export class ReplayFeed {
         circuitOpens: 0,
         rollovers: 0,
       },
-      streams: (metrics?.streams ?? []).map((s) => ({
+      streams: metrics.streams.map((s) => ({
         stream: s.stream,
         route: s.stream.includes('depth') || s.stream.includes('bookTicker') || s.stream.includes('@trade') ? 'public' : 'market',
         messagesPerSecond: s.messagesPerSecond,
         lastMessageAgeMs: s.lastMessageAgeMs,
       })),
-      metrics: metrics!,
+      metrics,
       lastError: undefined,
       warnings: [],
     };

@@ -2,6 +2,7 @@ import { priceScaleFor } from '../analysis/bookStats';
 import { decimalsOf } from '../book/priceScale';
 import { DEFAULT_GROUPING_MULTIPLES, validateGrouping } from '../analysis/priceGrouping';
 import { MAX_GROUP_TICKS } from '../../shared/panelProtocol';
+import { withThousands } from '../../shared/thousands';
 
 /**
  * The one place that decides which price grouping is in force for a symbol. The
@@ -52,6 +53,5 @@ export function groupingSettingValue(tickSize: number, groupTicks: number): 'aut
 export function groupingLabel(tickSize: number, groupTicks: number): string {
   if (!(tickSize > 0)) return groupTicks === 1 ? 'tick' : `${groupTicks} ticks`;
   const step = priceScaleFor(tickSize).toPrice(groupTicks);
-  const [whole, fraction] = step.toFixed(decimalsOf(step)).split('.');
-  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction === undefined ? '' : `.${fraction}`}`;
+  return withThousands(step.toFixed(decimalsOf(step)));
 }

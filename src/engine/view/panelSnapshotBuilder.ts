@@ -3,7 +3,7 @@ import { aggregateSide } from '../analysis/priceGrouping';
 import { imbalance, microPrice } from '../analysis/bookStats';
 import { TradeFlow } from '../analysis/tradeFlow';
 import type { Disposer } from '../core/eventBus';
-import type { BookSnapshotMessage, PanelFeedState, PanelSourceKind } from '../../shared/panelProtocol';
+import type { BookSnapshotMessage } from '../../shared/panelProtocol';
 
 export interface PanelViewOptions {
   /** Grouping in ticks (1 = the tick size). */
@@ -14,20 +14,14 @@ export interface PanelViewOptions {
   tapeSize: number;
 }
 
-/** What a frame says about itself besides the book: its id, where it comes from, how old it is. */
-export interface FrameMeta {
-  readonly seq: number;
-  readonly sentAt: number;
-  readonly sourceKey: string;
-  readonly sourceKind: PanelSourceKind;
-  /** The symbol asked for, shown while there is no book yet. */
-  readonly symbol: string;
-  readonly state: PanelFeedState;
-  readonly reason: string;
-  readonly stateAgeMs: number;
-  readonly dataAgeMs: number;
-  readonly verifiedAgeMs: number;
-}
+/**
+ * What a frame says about itself besides the book: its id, where it comes from, how old it is. The
+ * symbol is the one asked for, shown while there is no book yet.
+ */
+export type FrameMeta = Pick<
+  BookSnapshotMessage,
+  'seq' | 'sentAt' | 'sourceKey' | 'sourceKind' | 'symbol' | 'state' | 'reason' | 'stateAgeMs' | 'dataAgeMs' | 'verifiedAgeMs'
+>;
 
 const NO_PRICES = new Float64Array(0);
 

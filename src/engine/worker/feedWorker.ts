@@ -5,7 +5,6 @@ import { ReplayFeed } from '../replay/replayFeed';
 import { LocalExchange } from '../exchange/localExchange';
 import { PanelSnapshotBuilder, type FrameMeta } from '../view/panelSnapshotBuilder';
 import type { FeedHealth } from '../live/feedHealth';
-import { EngineMetrics } from '../metrics/engineMetrics';
 import { resolveGrouping } from '../view/groupingChoice';
 import type { BookSnapshotMessage, PanelFeedState } from '../../shared/panelProtocol';
 import type { FeedSourceConfig, HostToWorker, WorkerStart, WorkerStatus, WorkerToHost, WorkerViewConfig } from './workerProtocol';
@@ -47,13 +46,17 @@ class FeedWorker {
   private frameId = 0;
   private sourceStart = '';
   private bookChange: BookChange = { updateId: -1, at: Date.now() };
+  /** Set while the user has paused the display: the moment it stopped at. */
   private frozen: Frozen | undefined;
   private warnedFrameBytes = 0;
-  private paused = false;
   private stopping = false;
   private readonly disposers: Array<() => void> = [];
 
   constructor(private readonly post: (message: WorkerToHost) => void) {}
+
+  private get paused(): boolean {
+    return this.frozen !== undefined;
+  }
 
   async handle(message: HostToWorker): Promise<void> {
     switch (message.type) {
@@ -69,7 +72,7 @@ class FeedWorker {
         try {
           await source.setSymbol(message.symbol);
           // A paused display shows the symbol it now is on, not the one it was paused on.
-          this.frozen = this.paused ? this.freeze() : undefined;
+          if (this.paused) this.frozen = this.freeze();
           this.applyView();
           this.reply(message.id, true, source.symbol);
         } catch (err) {
@@ -87,7 +90,6 @@ class FeedWorker {
       case 'setPaused':
         if (message.paused === this.paused) return;
         // The display stops where it is, on every surface: the book of this moment is kept and shown.
-        this.paused = message.paused;
         this.frozen = message.paused ? this.freeze() : undefined;
         if (this.source instanceof ReplayFeed) this.source.setPaused(message.paused);
         this.scheduleTicks();
@@ -227,8 +229,7 @@ class FeedWorker {
     const source = this.source;
     const config = this.sourceConfig!;
     const { state, reason, stateAgeMs } = this.panelState(now, health);
-    // FeedHealth.book.verifiedAt (epoch ms of the last REST snapshot that matched the book) comes with the verifying synchronizer.
-    const verifiedAt = (health?.book as { verifiedAt?: number } | undefined)?.verifiedAt;
+    const verifiedAt = health?.book.verifiedAt;
     const symbol = source?.symbol || (config.kind === 'replay' ? '' : config.symbol);
     return {
       seq: this.frameId,
@@ -273,7 +274,7 @@ class FeedWorker {
     if (!ring || !source || !this.sourceConfig) return;
     const now = Date.now();
     this.frameId++;
-    const health = completeHealth(source.health(), now);
+    const health = source.health();
     const meta = this.frameMeta(now, health);
     const engine = source.engine;
     const frozen = this.frozen;
@@ -291,7 +292,6 @@ class FeedWorker {
       source: this.sourceConfig.kind,
       sourceKey: meta.sourceKey,
       paused: this.paused,
-      pausedAt: frozen?.at,
       health,
       tickSize: frozen?.snapshot?.tickSize || (engine?.book.tickSize ?? 0),
       groupTicks: snapshot?.groupTicks ?? panelView.groupTicks,
@@ -329,14 +329,6 @@ class FeedWorker {
     this.source = undefined;
     this.exchange = undefined;
   }
-}
-
-/**
- * A replay that has not read its file (or could not) has no engine and reports no metrics; the
- * surfaces read them from every frame, so such a frame carries empty ones.
- */
-function completeHealth(health: FeedHealth, now: number): FeedHealth {
-  return (health.metrics as FeedHealth['metrics'] | undefined) === undefined ? { ...health, metrics: new EngineMetrics().snapshot(now) } : health;
 }
 
 function assertNever(value: never): never {

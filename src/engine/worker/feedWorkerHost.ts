@@ -1,6 +1,7 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { SharedRing } from '../core/sharedRing';
 import { plainText } from '../core/untrustedText';
+import { formatDuration } from '../live/delayBounds';
 import { bookHealth, type FeedHealth } from '../live/feedHealth';
 import { EngineMetrics } from '../metrics/engineMetrics';
 import { WorkerRestartPolicy, type WorkerRestartOptions } from './workerRestartPolicy';
@@ -104,8 +105,8 @@ export class FeedWorkerHost {
     if (decision.restart) {
       crash = { reason, restart: { attempt: decision.attempt, delayMs: decision.delayMs }, crashesInRow: decision.attempt };
       this.restartTimer = setTimeout(() => this.spawn(), decision.delayMs);
-      this.publishStatus('reconnecting', `feed worker crashed (${reason}); restarting in ${formatDelay(decision.delayMs)}, attempt ${decision.attempt}`);
-      this.options.log?.('warn', `feed worker crashed (${reason}); restarting in ${formatDelay(decision.delayMs)} (attempt ${decision.attempt} of ${this.restartPolicy.maxCrashesInRow})`);
+      this.publishStatus('reconnecting', `feed worker crashed (${reason}); restarting in ${formatDuration(decision.delayMs)}, attempt ${decision.attempt}`);
+      this.options.log?.('warn', `feed worker crashed (${reason}); restarting in ${formatDuration(decision.delayMs)} (attempt ${decision.attempt} of ${this.restartPolicy.maxCrashesInRow})`);
     } else {
       crash = { reason, restart: undefined, crashesInRow: decision.crashesInRow };
       this.publishStatus('failed', `feed worker crashed ${decision.crashesInRow} times in a row (last: ${reason}); stopped — use Restart or FlowSight: Reconnect`);
@@ -311,7 +312,6 @@ function initialStatus(source: FeedSourceConfig, now: number): WorkerStatus {
     source: source.kind,
     sourceKey: '',
     paused: false,
-    pausedAt: undefined,
     health,
     tickSize: 0,
     groupTicks: 1,
@@ -325,11 +325,6 @@ function initialStatus(source: FeedSourceConfig, now: number): WorkerStatus {
 
 function firstLine(text: string): string {
   return text.split('\n', 1)[0].trim();
-}
-
-/** "800 ms", "2 s", "1.5 s". */
-function formatDelay(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 function assertNever(value: never): never {

@@ -72,9 +72,8 @@ export interface WorkerStatus {
   readonly source: FeedSourceConfig['kind'];
   /** Changes when the data comes from somewhere else (see BookSnapshotMessage.sourceKey). */
   readonly sourceKey: string;
+  /** While paused, the top below is the one at the moment of the pause. */
   readonly paused: boolean;
-  /** When paused, since when (worker clock); the top below is the one at that moment. */
-  readonly pausedAt: number | undefined;
   readonly health: FeedHealth;
   readonly tickSize: number;
   /** The price grouping in force, in ticks (as resolved against this symbol's tick). */

@@ -4,7 +4,7 @@
  * input only mark things dirty and ask the FrameScheduler for a frame, so a burst of snapshots costs
  * one frame, and nothing is drawn from a timer.
  */
-import type { BookSnapshotMessage, HostToWebview, PanelSettings, PanelViewState, WebviewToHost } from '../src/shared/panelProtocol';
+import { receivedSnapshot, type BookSnapshotMessage, type HostToWebview, type PanelSettings, type PanelViewState, type WebviewToHost } from '../src/shared/panelProtocol';
 import { priceScaleFor } from '../src/engine/analysis/bookStats';
 import { groupingChoices } from '../src/engine/view/groupingChoice';
 import { fadeAfterMs, figureAlpha, pageBadge, verifiedText } from '../src/shared/freshness';
@@ -222,6 +222,7 @@ function handle(message: HostToWebview): void {
       break;
     }
     case 'snapshot': {
+      message = receivedSnapshot(message);
       // Another source (feed, recording, symbol): what was shown is not this market; drop it.
       const sourceChanged = latest !== null && latest.sourceKey !== message.sourceKey;
       const previousTick = tickSize;

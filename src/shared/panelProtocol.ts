@@ -156,3 +156,20 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | string {
       return `unknown message type ${typeof m.type === 'string' ? JSON.stringify(cleanText(m.type, 40)) : typeof m.type}`;
   }
 }
+
+/** The scalar numbers of a snapshot, any of which may be NaN (an empty side, no verification yet). */
+const SNAPSHOT_NUMBERS = [
+  'seq', 'sentAt', 'stateAgeMs', 'dataAgeMs', 'verifiedAgeMs', 'tickSize', 'groupTicks', 'bestBid', 'bestAsk',
+  'bestBidQty', 'bestAskQty', 'spread', 'mid', 'microPrice', 'imbalance', 'lastUpdateId', 'eventTime', 'cvd',
+] as const satisfies ReadonlyArray<keyof BookSnapshotMessage>;
+
+/**
+ * A snapshot as the webview receives it. VS Code carries webview messages as JSON, where NaN and
+ * ±Infinity arrive as null; a null taken for a number reads as 0 ("verified just now" for a book
+ * never verified), so every scalar that is not a number becomes NaN again.
+ */
+export function receivedSnapshot(message: BookSnapshotMessage): BookSnapshotMessage {
+  const out = { ...message } as Record<string, unknown>;
+  for (const key of SNAPSHOT_NUMBERS) if (typeof out[key] !== 'number') out[key] = NaN;
+  return out as unknown as BookSnapshotMessage;
+}

@@ -151,7 +151,7 @@ export class HealthTreeProvider extends Disposable implements vscode.TreeDataPro
         new HealthItem('Status', [], { description: h.book.status, id: 'book.status' }),
         new HealthItem('Levels', [], { description: `${h.book.bidLevels} bids · ${h.book.askLevels} asks`, id: 'book.levels' }),
         new HealthItem('Best bid / ask', [], { description: `${formatPrice(status.top.bestBid, status.tickSize)} / ${formatPrice(status.top.bestAsk, status.tickSize)}`, tooltip: `frame ${status.frameId}`, id: 'book.touch' }),
-        new HealthItem('Changed', [], { description: formatAgo(status.dataAgeMs), tooltip: 'when the book last moved', id: 'book.changed' }),
+        new HealthItem('Changed', [], { description: h.book.bidLevels + h.book.askLevels === 0 ? 'no book' : formatAgo(status.dataAgeMs), tooltip: 'when the book last moved', id: 'book.changed' }),
         ...(status.source === 'replay'
           ? []
           : [new HealthItem('Verified', [], { description: verifiedText(d.verifiedAgeMs), tooltip: 'when a REST snapshot last matched the local book', id: 'book.verified' })]),

@@ -57,6 +57,7 @@ export function formatDuration(ms: number, compact = false): string {
 
 /** "2 min ago"; "just now" under a second. */
 export function formatAgo(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
   return ms < 1000 ? 'just now' : `${formatDuration(ms)} ago`;
 }
 

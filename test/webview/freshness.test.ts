@@ -70,6 +70,7 @@ describe('what every surface says about the age of its figures', () => {
       assert.equal(formatDuration(NaN), '0 s');
       assert.equal(formatAgo(125_000), '2 min ago');
       assert.equal(formatAgo(300), 'just now');
+      assert.equal(formatAgo(NaN), '—', 'an age that is not known is not "NaN ago"');
     });
   });
 

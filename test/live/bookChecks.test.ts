@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { LocalExchange } from '../../src/engine/exchange/localExchange';
-import { MarketFeed, type MarketFeedOptions } from '../../src/engine/live/marketFeed';
-import { assertBookMatchesExchange, waitFor, type Pair } from './support/feedHarness';
+import type { MarketFeedOptions } from '../../src/engine/live/marketFeed';
+import { assertBookMatchesExchange, startWatchedFeed, waitFor, type Pair } from './support/feedHarness';
 import { RestProxy, withTickSize } from './support/restProxy';
 
 /**
@@ -16,29 +16,13 @@ async function startProxied(rewrite: RestProxy['rewrite'], feedOptions: Partial<
   const exchange = await LocalExchange.start({ seed: 11, stepMs: 25 });
   const proxy = await RestProxy.start(exchange.restUrl);
   proxy.rewrite = rewrite;
-  const states: Pair['states'] = [];
-  const logs: string[] = [];
-  const feed = new MarketFeed({
-    symbol: 'BTCUSDT',
-    streamUrl: exchange.wsUrl,
-    restUrl: proxy.url,
-    staleAfterMs: 3000,
-    log: (level, message) => logs.push(`${level} ${message}`),
-    ...feedOptions,
-  });
-  feed.onHealthChange((h) => {
-    const last = states[states.length - 1];
-    if (!last || last.state !== h.state || last.reason !== h.reason) states.push({ state: h.state, reason: h.reason, at: Date.now() });
-  });
-  await feed.start();
+  const watched = await startWatchedFeed(exchange, proxy.url, feedOptions);
   return {
     exchange,
-    feed,
-    states,
-    logs,
+    ...watched,
     proxy,
     stop: async () => {
-      await feed.stop();
+      await watched.feed.stop();
       await proxy.stop();
       await exchange.stop();
     },

@@ -2,17 +2,9 @@ import * as assert from 'node:assert/strict';
 import { LocalExchange, type LocalExchangeOptions } from '../../../src/engine/exchange/localExchange';
 import { MarketFeed, type MarketFeedOptions } from '../../../src/engine/live/marketFeed';
 import type { FeedState } from '../../../src/engine/live/feedHealth';
+import { waitFor } from '../../support/waitFor';
 
-/** Polls until `check` returns a value (not undefined/false) or the time is up. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000, everyMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
+export { waitFor };
 
 export interface Pair {
   exchange: LocalExchange;
@@ -28,12 +20,29 @@ export async function startPair(
   feedOptions: Partial<MarketFeedOptions> = {},
 ): Promise<Pair> {
   const exchange = await LocalExchange.start({ seed: 7, stepMs: 25, ...exchangeOptions });
+  const watched = await startWatchedFeed(exchange, exchange.restUrl, feedOptions);
+  return {
+    exchange,
+    ...watched,
+    stop: async () => {
+      await watched.feed.stop();
+      await exchange.stop();
+    },
+  };
+}
+
+/** A started feed on `exchange`'s streams and `restUrl`, with its state changes and log lines kept. */
+export async function startWatchedFeed(
+  exchange: LocalExchange,
+  restUrl: string,
+  feedOptions: Partial<MarketFeedOptions> = {},
+): Promise<Pick<Pair, 'feed' | 'states' | 'logs'>> {
   const states: Pair['states'] = [];
   const logs: string[] = [];
   const feed = new MarketFeed({
     symbol: 'BTCUSDT',
     streamUrl: exchange.wsUrl,
-    restUrl: exchange.restUrl,
+    restUrl,
     staleAfterMs: 3000,
     log: (level, message) => logs.push(`${level} ${message}`),
     ...feedOptions,
@@ -43,16 +52,7 @@ export async function startPair(
     if (!last || last.state !== h.state || last.reason !== h.reason) states.push({ state: h.state, reason: h.reason, at: Date.now() });
   });
   await feed.start();
-  return {
-    exchange,
-    feed,
-    states,
-    logs,
-    stop: async () => {
-      await feed.stop();
-      await exchange.stop();
-    },
-  };
+  return { feed, states, logs };
 }
 
 /**
